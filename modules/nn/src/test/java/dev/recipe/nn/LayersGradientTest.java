@@ -1,0 +1,179 @@
+package dev.recipe.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Finite-difference gradient checks (double precision) of every building block the BERT graph uses. */
+class LayersGradientTest {
+    private static final double EPS = 1e-6;
+    private static final double MAX_REL = 1e-5;
+    private static final double ABS_TOL = 1e-9;
+
+    @BeforeAll
+    static void fixes() {
+        SameDiffFixes.install();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    private static INDArray randn(long seed, long... shape) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.DOUBLE, shape);
+    }
+
+    /** A fixed random projection of the output, so that the loss depends on every element differently. */
+    private static SDVariable project(SameDiff sd, SDVariable out, long... shape) {
+        SDVariable r = sd.constant(randn(99, shape));
+        return sd.sum(out.mul(r));
+    }
+
+    private static void assertPasses(GradientCheck.Report r) {
+        assertTrue(r.passed(MAX_REL, ABS_TOL), r.toString());
+    }
+
+    @Test
+    void embeddingLookupGradientIsScatterAddWithRepeatedIds() {
+        SameDiff sd = SameDiff.create();
+        SDVariable table = sd.var("table", randn(1, 7, 5));
+        SDVariable ids = sd.placeHolder("ids", DataType.INT, -1, -1);
+        SDVariable rows = Layers.embedding(sd, "rows", table, ids);
+        project(sd, rows, 6, 5).rename("loss");
+        Map<String, INDArray> ph = Map.of("ids", Nd4j.createFromArray(new int[][] {{1, 3, 3}, {0, 6, 1}}));
+        assertPasses(GradientCheck.check(sd, "loss", ph, List.of("table"), 100, EPS, 1));
+        // rows never looked up get exactly zero gradient
+        INDArray g = sd.calculateGradients(ph, "table").get("table");
+        assertEquals(0.0, g.getRow(2).norm2Number().doubleValue(), 0.0);
+        assertEquals(0.0, g.getRow(5).norm2Number().doubleValue(), 0.0);
+    }
+
+    @Test
+    void twoEmbeddingLookupsInOneGraphTrain() {
+        // several gathers in one graph is what breaks M2.1's own Gather.doDiff
+        SameDiff sd = SameDiff.create();
+        SDVariable a = sd.var("a", randn(2, 9, 4));
+        SDVariable b = sd.var("b", randn(3, 5, 4));
+        SDVariable ids = sd.placeHolder("ids", DataType.INT, -1);
+        SDVariable x = Layers.embedding(sd, "x", a, ids).add(Layers.embedding(sd, "y", b, sd.constant(Nd4j.createFromArray(0, 1, 2, 4))));
+        project(sd, sd.math.tanh(x), 4, 4).rename("loss");
+        Map<String, INDArray> ph = Map.of("ids", Nd4j.createFromArray(8, 0, 8, 2));
+        assertPasses(GradientCheck.check(sd, "loss", ph, List.of("a", "b"), 100, EPS, 2));
+    }
+
+    @Test
+    void layerNormGradient() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", randn(4, 6, 8));
+        SDVariable g = sd.var("g", randn(5, 8).addi(1));
+        SDVariable b = sd.var("b", randn(6, 8));
+        project(sd, Layers.layerNorm(sd, "ln", x, g, b), 6, 8).rename("loss");
+        assertPasses(GradientCheck.check(sd, "loss", Map.of(), List.of("x", "g", "b"), 48, EPS, 3));
+    }
+
+    @Test
+    void layerNormMatchesReferenceFormulaWithEpsilon() {
+        INDArray x = randn(7, 5, 16).muli(3).addi(1);
+        SameDiff sd = SameDiff.create();
+        SDVariable in = sd.constant(x);
+        INDArray out = Layers.layerNorm(sd, "ln", in, sd.constant(Nd4j.ones(DataType.DOUBLE, 16)),
+                sd.constant(Nd4j.zeros(DataType.DOUBLE, 16))).eval();
+        INDArray mean = x.mean(true, 1);
+        INDArray var = x.sub(mean).mul(x.sub(mean)).mean(true, 1);
+        INDArray ref = x.sub(mean).div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(var.add(1e-12)));
+        assertTrue(out.equalsWithEps(ref, 1e-9), "layer norm differs from (x-mean)/sqrt(var+1e-12)");
+    }
+
+    @Test
+    void geluIsTheExactErfFormAndItsGradientIsRight() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", Nd4j.createFromArray(-2.0, -1.0, 0.0, 1.0, 2.0, 3.0));
+        INDArray y = Layers.gelu(sd, "y", x).eval();
+        // x * Phi(x): Phi(1) = 0.8413447460685429, Phi(2) = 0.9772498680518208
+        assertEquals(0.8413447460685429, y.getDouble(3), 1e-12);
+        assertEquals(2 * 0.9772498680518208, y.getDouble(4), 1e-12);
+        assertEquals(-1 * (1 - 0.8413447460685429), y.getDouble(1), 1e-12);
+        SameDiff sd2 = SameDiff.create();
+        SDVariable x2 = sd2.var("x", randn(8, 3, 7).muli(2));
+        project(sd2, Layers.gelu(sd2, "y", x2), 3, 7).rename("loss");
+        assertPasses(GradientCheck.check(sd2, "loss", Map.of(), List.of("x"), 21, EPS, 4));
+    }
+
+    @Test
+    void attentionWithPaddingMaskGradientAndMaskedKeysAreIgnored() {
+        int batch = 2, seq = 4, heads = 2, headDim = 3, hidden = heads * headDim;
+        SameDiff sd = SameDiff.create();
+        SDVariable q = sd.var("q", randn(10, batch * seq, hidden));
+        SDVariable k = sd.var("k", randn(11, batch * seq, hidden));
+        SDVariable v = sd.var("v", randn(12, batch * seq, hidden));
+        SDVariable mask = sd.placeHolder("mask", DataType.DOUBLE, -1, -1);
+        SDVariable maskAdd = Layers.additiveMask(sd, "maskAdd", mask);
+        SDVariable headShape = sd.constant(Nd4j.createFromArray(-1L, seq, heads, headDim));
+        SDVariable flatShape = sd.constant(Nd4j.createFromArray(-1L, hidden));
+        SDVariable ctx = Layers.attention(sd, "ctx", q, k, v, maskAdd, headShape, flatShape, headDim);
+        project(sd, ctx, batch * seq, hidden).rename("loss");
+        INDArray m = Nd4j.createFromArray(new double[][] {{1, 1, 1, 1}, {1, 1, 0, 0}});
+        Map<String, INDArray> ph = Map.of("mask", m);
+        assertPasses(GradientCheck.check(sd, "loss", ph, List.of("q", "k", "v"), 48, EPS, 5));
+        // keys and values at padded positions (sequence 1, positions 2 and 3) get (almost) no gradient
+        Map<String, INDArray> g = sd.calculateGradients(ph, "k", "v");
+        for (int row : new int[] {6, 7}) {
+            assertTrue(g.get("v").getRow(row).norm2Number().doubleValue() < 1e-3, "padded value row " + row);
+            assertTrue(g.get("k").getRow(row).norm2Number().doubleValue() < 1e-3, "padded key row " + row);
+        }
+    }
+
+    @Test
+    void crossEntropyGradientAndValue() {
+        SameDiff sd = SameDiff.create();
+        SDVariable logits = sd.var("logits", randn(13, 5, 11));
+        SDVariable labels = sd.placeHolder("labels", DataType.INT, -1);
+        SDVariable loss = Losses.crossEntropy(sd, "loss", logits, labels, 11);
+        // a scale after the loss must reach the gradient (sd.loss.* drops it in M2.1)
+        loss.mul(3.0).rename("scaled");
+        INDArray lab = Nd4j.createFromArray(0, 10, 3, 3, 7);
+        Map<String, INDArray> ph = Map.of("labels", lab);
+        assertPasses(GradientCheck.check(sd, "scaled", ph, List.of("logits"), 55, EPS, 6));
+        // value: hand formula
+        INDArray l = sd.getVariable("logits").getArr();
+        double expected = 0;
+        for (int i = 0; i < 5; i++) {
+            INDArray row = l.getRow(i);
+            double max = row.maxNumber().doubleValue();
+            double lse = max + Math.log(org.nd4j.linalg.ops.transforms.Transforms.exp(row.sub(max)).sumNumber().doubleValue());
+            expected += lse - row.getDouble(lab.getInt(i));
+        }
+        assertEquals(expected / 5, sd.output(ph, "loss").get("loss").getDouble(0), 1e-12);
+    }
+
+    @Test
+    void sumOfNormsValueAndGradient() {
+        SameDiff sd = SameDiff.create();
+        SDVariable w1 = sd.var("w1", Nd4j.createFromArray(new double[][] {{3, 0}, {0, 4}}));
+        SDVariable w2 = sd.var("w2", randn(14, 3, 5));
+        Losses.sumOfNorms(sd, "norm", List.of(w1, w2));
+        double expected = 5.0 + w2.getArr().norm2Number().doubleValue();
+        assertEquals(expected, sd.output(Map.of(), "norm").get("norm").getDouble(0), 1e-12);
+        assertPasses(GradientCheck.check(sd, "norm", Map.of(), List.of("w1", "w2"), 20, EPS, 7));
+        // gradient is W / ||W||
+        INDArray g1 = sd.calculateGradients(Map.of(), "w1").get("w1");
+        assertTrue(g1.equalsWithEps(Nd4j.createFromArray(new double[][] {{0.6, 0}, {0, 0.8}}), 1e-12), g1.toString());
+    }
+
+    @Test
+    void selectRowsGradient() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", randn(15, 6, 4));
+        SDVariable idx = sd.placeHolder("idx", DataType.INT, -1);
+        project(sd, Layers.selectRows(sd, "sel", x, idx), 3, 4).rename("loss");
+        assertPasses(GradientCheck.check(sd, "loss", Map.of("idx", Nd4j.createFromArray(5, 0, 5)), List.of("x"), 24, EPS, 8));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.recipe.zoo.bert;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Json;
+
+/**
+ * Hyper-parameters of a BERT-family encoder, with HuggingFace's {@code config.json} key names so that a config
+ * maps 1:1. {@link #base()} is bert-base-uncased; {@link #mini(int)} is the project's pre-trained mini scale;
+ * {@link #tiny()} is for tests.
+ *
+ * @param modelType     "bert" or "roberta" (variable prefix, position offset, head names)
+ * @param padTokenId    padding id (RoBERTa's positions start after it)
+ */
+public record BertConfig(
+        @JsonProperty("model_type") String modelType,
+        @JsonProperty("vocab_size") int vocabSize,
+        @JsonProperty("hidden_size") int hiddenSize,
+        @JsonProperty("num_hidden_layers") int numLayers,
+        @JsonProperty("num_attention_heads") int numHeads,
+        @JsonProperty("intermediate_size") int intermediateSize,
+        @JsonProperty("max_position_embeddings") int maxPositions,
+        @JsonProperty("type_vocab_size") int typeVocabSize,
+        @JsonProperty("pad_token_id") int padTokenId,
+        @JsonProperty("layer_norm_eps") double layerNormEps,
+        @JsonProperty("initializer_range") double initializerRange) {
+
+    public BertConfig {
+        if (!"bert".equals(modelType) && !"roberta".equals(modelType)) {
+            throw new ConfigException("model_type must be \"bert\" or \"roberta\", was \"" + modelType + "\"");
+        }
+        positive("vocab_size", vocabSize);
+        positive("hidden_size", hiddenSize);
+        positive("num_hidden_layers", numLayers);
+        positive("num_attention_heads", numHeads);
+        positive("intermediate_size", intermediateSize);
+        positive("max_position_embeddings", maxPositions);
+        positive("type_vocab_size", typeVocabSize);
+        if (hiddenSize % numHeads != 0) {
+            throw new ConfigException("hidden_size (" + hiddenSize + ") must be a multiple of num_attention_heads ("
+                    + numHeads + ")");
+        }
+        if (padTokenId < 0 || padTokenId >= vocabSize) {
+            throw new ConfigException("pad_token_id must be in [0, vocab_size=" + vocabSize + "), was " + padTokenId);
+        }
+        if (!(layerNormEps > 0 && layerNormEps < 1e-3)) throw new ConfigException("layer_norm_eps must be in (0, 1e-3), was " + layerNormEps);
+        if (!(initializerRange > 0 && initializerRange < 1)) throw new ConfigException("initializer_range must be in (0, 1), was " + initializerRange);
+    }
+
+    private static void positive(String key, int v) {
+        if (v <= 0) throw new ConfigException(key + " must be > 0, was " + v);
+    }
+
+    /** bert-base-uncased. */
+    public static BertConfig base() {
+        return new BertConfig("bert", 30522, 768, 12, 12, 3072, 512, 2, 0, 1e-12, 0.02);
+    }
+
+    /** The project's mini scale: 4 layers, hidden 256, 4 heads, FFN 1024, over the given vocabulary. */
+    public static BertConfig mini(int vocabSize) {
+        return new BertConfig("bert", vocabSize, 256, 4, 4, 1024, 512, 2, 0, 1e-12, 0.02);
+    }
+
+    /** For tests: vocab 99, hidden 32, 2 layers, 4 heads, FFN 37 (as transformers' BertModelTester). */
+    public static BertConfig tiny() {
+        return new BertConfig("bert", 99, 32, 2, 4, 37, 64, 2, 0, 1e-12, 0.02);
+    }
+
+    /** A named preset: base, mini (vocab 8192), tiny. */
+    public static BertConfig preset(String name) {
+        switch (name) {
+            case "base": return base();
+            case "mini": return mini(8192);
+            case "tiny": return tiny();
+            default: throw new ConfigException("unknown BERT config '" + name + "'; allowed: base, mini, tiny");
+        }
+    }
+
+    public BertConfig withVocabSize(int v) {
+        return new BertConfig(modelType, v, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+                typeVocabSize, padTokenId, layerNormEps, initializerRange);
+    }
+
+    public BertConfig asRoberta() {
+        return new BertConfig("roberta", vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+                maxPositions, 1, padTokenId == 0 ? 1 : padTokenId, layerNormEps, initializerRange);
+    }
+
+    /** Variable-name prefix of the encoder: "bert" or "roberta". */
+    public String prefix() {
+        return modelType;
+    }
+
+    public int headDim() {
+        return hiddenSize / numHeads;
+    }
+
+    /** First position id (RoBERTa counts positions from pad_token_id + 1). */
+    public int positionOffset() {
+        return "roberta".equals(modelType) ? padTokenId + 1 : 0;
+    }
+
+    public static BertConfig read(Path file) {
+        return Json.read(file, BertConfig.class);
+    }
+
+    public void write(Path file) {
+        Json.write(file, this);
+    }
+}
