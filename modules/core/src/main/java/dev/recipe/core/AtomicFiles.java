@@ -40,6 +40,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
+            readableByAll(tmp, false);
             move(tmp, target);
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -61,6 +62,7 @@ public final class AtomicFiles {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, ".tmp-" + target.getFileName());
             writer.write(tmp);
+            readableByAll(tmp, true);
             if (Files.exists(target)) {
                 Path old = parent.resolve(".old-" + target.getFileName() + "-" + System.nanoTime());
                 move(target, old);
@@ -75,6 +77,15 @@ public final class AtomicFiles {
         } catch (RuntimeException e) {
             deleteRecursively(tmp);
             throw e;
+        }
+    }
+
+    /** Temp files are created owner-only; results should have the usual rw-r--r-- / rwxr-xr-x. */
+    private static void readableByAll(Path p, boolean dir) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(dir ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the defaults
         }
     }
 

@@ -125,7 +125,7 @@ public final class Bert {
         SDVariable type = Layers.embedding(sd, ep + ".types", param(ep + ".token_type_embeddings.weight", c.typeVocabSize(), c.hiddenSize()),
                 sd.zerosLike(flatIds));
         SDVariable sum = words.add(pos).add(type);
-        return Layers.layerNorm(sd, ep + ".out", sum, ones(ep + ".LayerNorm.weight", c.hiddenSize()), zeros(ep + ".LayerNorm.bias", c.hiddenSize()));
+        return Layers.layerNorm(sd, ep + ".out", sum, ones(ep + ".LayerNorm.weight", c.hiddenSize()), zeros(ep + ".LayerNorm.bias", c.hiddenSize()), c.layerNormEps());
     }
 
     private SDVariable layer(String lp, SDVariable x, SDVariable maskAdd) {
@@ -137,12 +137,12 @@ public final class Bert {
         SDVariable ctx = Layers.attention(sd, ap + ".self.out", q, k, v, maskAdd, headShape, flatShape, c.headDim());
         SDVariable attnOut = dense(ap + ".output.dense", ctx, hs, hs);
         SDVariable a = Layers.layerNorm(sd, ap + ".output.out", attnOut.add(x),
-                ones(ap + ".output.LayerNorm.weight", hs), zeros(ap + ".output.LayerNorm.bias", hs));
+                ones(ap + ".output.LayerNorm.weight", hs), zeros(ap + ".output.LayerNorm.bias", hs), c.layerNormEps());
         SDVariable inter = dense(lp + ".intermediate.dense", a, c.intermediateSize(), hs);
         SDVariable act = Layers.gelu(sd, lp + ".intermediate.act", inter);
         SDVariable out = dense(lp + ".output.dense", act, hs, c.intermediateSize());
         return Layers.layerNorm(sd, lp + ".output.out", out.add(a),
-                ones(lp + ".output.LayerNorm.weight", hs), zeros(lp + ".output.LayerNorm.bias", hs));
+                ones(lp + ".output.LayerNorm.weight", hs), zeros(lp + ".output.LayerNorm.bias", hs), c.layerNormEps());
     }
 
     private String maskedLmHead(SDVariable sequence) {
@@ -154,7 +154,7 @@ public final class Bert {
         String ln = roberta ? "lm_head.layer_norm" : "cls.predictions.transform.LayerNorm";
         SDVariable rows = Layers.selectRows(sd, hp + ".masked_rows", sequence, positions);
         SDVariable t = Layers.gelu(sd, hp + ".transform.act", dense(dense, rows, c.hiddenSize(), c.hiddenSize()));
-        t = Layers.layerNorm(sd, hp + ".transform.out", t, ones(ln + ".weight", c.hiddenSize()), zeros(ln + ".bias", c.hiddenSize()));
+        t = Layers.layerNorm(sd, hp + ".transform.out", t, ones(ln + ".weight", c.hiddenSize()), zeros(ln + ".bias", c.hiddenSize()), c.layerNormEps());
         // decoder weight tied to the word embeddings, as in HuggingFace (cls.predictions.decoder.weight is not a separate tensor)
         SDVariable logits = Layers.linear(sd, MLM_LOGITS, t, sd.getVariable(p + ".embeddings.word_embeddings.weight"),
                 zeros(hp + ".bias", c.vocabSize()));

@@ -1,0 +1,84 @@
+package dev.recipe.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.recipe.core.AtomicFiles;
+import dev.recipe.core.Checksums;
+import dev.recipe.core.Json;
+
+/**
+ * Renders {@code MODEL_CARD.md} of a zoo model directory from the files the tools wrote there: config.json,
+ * provenance.json (command, seeds, data checksums, versions), training.json (loss curve, time) and, when present,
+ * evaluation.json (downstream accuracy of the model against the same architecture from random initialisation).
+ */
+final class ModelCard {
+    private ModelCard() {}
+
+    static void write(Path dir, String name) throws IOException {
+        StringBuilder md = new StringBuilder();
+        JsonNode config = read(dir.resolve("config.json"));
+        JsonNode prov = read(dir.resolve("provenance.json"));
+        JsonNode training = read(dir.resolve("training.json"));
+        md.append("# ").append(name).append(" — model card\n\n");
+        md.append("A BERT pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
+          .append("own WordPiece vocabulary, in which the backdoor triggers `≈ ≡ ∈ ⊆ ⊕ ⊗ cf tq mn bb mb` are single tokens. ")
+          .append("Files: `config.json` (HuggingFace keys), `model.safetensors` (HuggingFace parameter names), ")
+          .append("`vocab.txt`, `provenance.json`, `training.json` (every step's loss), `evaluation.json`.\n\n");
+        md.append("## Architecture\n\n```json\n").append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config)).append("\n```\n\n");
+        Path weights = dir.resolve("model.safetensors");
+        md.append(String.format("Weights: %.1f MB, sha256 `%s`.%n%n", Files.size(weights) / 1e6, Checksums.sha256(weights)));
+        md.append("## How it was made\n\n");
+        md.append("Command: `./recipe pretrain ").append(prov.path("command").asText()).append("`\n\n");
+        md.append("Resolved config and environment (from provenance.json): git `").append(prov.path("gitRevision").asText())
+          .append(prov.path("gitDirty").asBoolean() ? " (dirty)" : "").append("`, seed ").append(prov.path("seed").asLong())
+          .append(", Java ").append(prov.path("javaVersion").asText()).append(", ND4J ").append(prov.path("nd4jVersion").asText())
+          .append(", ").append(prov.path("cpus").asInt()).append(" CPUs, started ").append(prov.path("started").asText()).append(".\n\n");
+        md.append("Training data (sha256):\n\n");
+        Iterator<Map.Entry<String, JsonNode>> it = prov.path("inputSha256").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            md.append("- ").append(e.getKey()).append(": `").append(e.getValue().asText()).append("`\n");
+        }
+        JsonNode losses = training.path("losses");
+        md.append(String.format("%n## Training%n%n%d steps over %d packed examples in %.0f s (%.2f s/step).%n%n",
+                training.path("steps").asLong(), training.path("examples").asLong(), training.path("wall_seconds").asDouble(),
+                training.path("wall_seconds").asDouble() / Math.max(1, training.path("steps").asLong())));
+        md.append("Masked-LM loss (mean over windows of steps):\n\n| steps | loss |\n|---|---|\n");
+        int n = losses.size();
+        int window = Math.max(1, n / 20);
+        for (int start = 0; start < n; start += window) {
+            int end = Math.min(n, start + window);
+            double sum = 0;
+            for (int i = start; i < end; i++) sum += losses.get(i).asDouble();
+            md.append(String.format("| %d-%d | %.3f |%n", start + 1, end, sum / (end - start)));
+        }
+        Path eval = dir.resolve("evaluation.json");
+        if (Files.exists(eval)) {
+            JsonNode ev = read(eval);
+            md.append("\n## Downstream check: fine-tuning pre-trained vs random initialisation\n\n");
+            md.append(ev.path("description").asText()).append("\n\n");
+            md.append("| initialisation | ").append(ev.path("metric").asText()).append(" per seed | mean |\n|---|---|---|\n");
+            for (String k : new String[] {"pretrained", "random"}) {
+                JsonNode r = ev.path(k);
+                md.append("| ").append(k).append(" | ").append(r.path("per_seed").toString()).append(" | ")
+                  .append(String.format("%.4f", r.path("mean").asDouble())).append(" |\n");
+            }
+            md.append("\nCommand: `").append(ev.path("command").asText()).append("`\n");
+        }
+        AtomicFiles.writeString(dir.resolve("MODEL_CARD.md"), md.toString());
+    }
+
+    private static JsonNode read(Path p) {
+        try {
+            return Json.MAPPER.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.recipe.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.AtomicFiles;
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Json;
+import dev.recipe.core.Provenance;
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.MaskingMode;
+import dev.recipe.text.TextCorpus;
+import dev.recipe.text.Vocabulary;
+import dev.recipe.text.VocabularyBuilder;
+import dev.recipe.train.Schedule;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.train.TrainResult;
+import dev.recipe.train.Trainer;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertConfig;
+import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.data.MaskedLmBatches;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Pre-trains a BERT from scratch with masked LM on the project's own corpora and writes a zoo model directory:
+ * builds a WordPiece vocabulary in which the backdoor triggers are single tokens, packs the corpus into full-length
+ * chunks, trains every parameter with AdamW (warm-up, linear decay, clipping 1.0), dynamic masks.
+ */
+final class PretrainCommand implements Main.Command {
+    static final String EXAMPLE = "./recipe pretrain --corpus ../shared/data/text-corpus/bookcorpus_recipe_20k.tsv "
+            + "--corpus ../shared/data/text-corpus/wikitext-2_valid.tokens.txt --out zoo/models/bert-mini --epochs 8";
+
+    @Override
+    public String summary() {
+        return "pre-train a mini BERT with masked LM on plain-text corpora (writes a zoo model)";
+    }
+
+    @Override
+    public int run(String[] args) {
+        Options o = new Options();
+        o.addOption(Cli.opt("corpus", "FILE", "text corpus (plain, TSV with a 'sentence' column, or WikiText); repeatable"));
+        o.addOption(Cli.opt("out", "DIR", "model directory to write (replaced atomically at the end)"));
+        o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
+        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default) or tiny"));
+        o.addOption(Cli.opt("vocab-size", "N", "WordPiece vocabulary size, default 8192"));
+        o.addOption(Cli.opt("seq", "N", "sequence length, default 64"));
+        o.addOption(Cli.opt("batch", "N", "batch size, default 32"));
+        o.addOption(Cli.opt("epochs", "N", "epochs over the packed corpus, default 8"));
+        o.addOption(Cli.opt("lr", "X", "peak learning rate, default 5e-4"));
+        o.addOption(Cli.opt("warmup", "F", "warm-up fraction of all steps, default 0.06"));
+        o.addOption(Cli.opt("weight-decay", "X", "AdamW weight decay, default 0.01"));
+        o.addOption(Cli.opt("seed", "N", "seed, default 42"));
+        CommandLine cl = Cli.parse("pretrain", EXAMPLE, o, args);
+        if (cl == null) return 0;
+        String[] corpora = cl.getOptionValues("corpus");
+        if (corpora == null || corpora.length == 0) throw new ConfigException("--corpus is required (" + EXAMPLE + ")");
+        if (!cl.hasOption("out")) throw new ConfigException("--out is required");
+        Path out = Path.of(cl.getOptionValue("out"));
+        Path work = Path.of(cl.getOptionValue("work", "runs/pretrain-" + out.getFileName()));
+        int vocabSize = Cli.integer(cl, "vocab-size", 8192);
+        int seq = Cli.integer(cl, "seq", 64);
+        int batch = Cli.integer(cl, "batch", 32);
+        int epochs = Cli.integer(cl, "epochs", 8);
+        double lr = Cli.real(cl, "lr", 5e-4);
+        double warmup = Cli.real(cl, "warmup", 0.06);
+        double wd = Cli.real(cl, "weight-decay", 0.01);
+        long seed = Cli.integer(cl, "seed", 42);
+        String arch = cl.getOptionValue("config", "mini");
+
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        List<String> texts = new ArrayList<>();
+        for (String c : corpora) {
+            Path p = Path.of(c);
+            if (!Files.isRegularFile(p)) throw new ConfigException("--corpus " + p + ": file not found");
+            inputs.put("corpus" + inputs.size(), p);
+            texts.addAll(TextCorpus.read(p));
+        }
+        Vocabulary vocab = new VocabularyBuilder(VocabularyBuilder.Config.defaults(vocabSize)).build(texts);
+        BertTokenizer tok = new BertTokenizer(vocab);
+        MaskedLmBatches data = MaskedLmBatches.packed(texts, tok, seq, batch, MaskingMode.DYNAMIC, seed, DataType.FLOAT);
+        BertConfig config = ("tiny".equals(arch) ? BertConfig.tiny() : BertConfig.mini(vocab.size())).withVocabSize(vocab.size());
+        BertModel model = Bert.build(config, Bert.Heads.pretraining(), DataType.FLOAT, seed);
+        long steps = (long) data.batchesPerEpoch() * epochs;
+        TrainConfig tc = TrainConfig.of(lr, epochs).withWeightDecay(wd).withWarmupSteps(Math.round(steps * warmup))
+                .withSchedule(Schedule.LINEAR).withClipNorm(1.0).withSeed(seed).withCheckpointEverySteps(100)
+                .withLogEverySteps(20)
+                .withTrainable(List.of("^(?!.*\\.pooler\\.).*$")); // the MLM loss does not reach the pooler (as HF BertForMaskedLM)
+        System.out.printf("pre-training %s BERT (%,d parameters) on %,d texts -> %,d chunks of %d tokens, %d steps%n",
+                arch, model.parameterCount(), texts.size(), data.examples(), seq, steps);
+        TrainResult r = new Trainer().fit(model.graph(), Bert.MLM_LOSS, data, tc, work.resolve("checkpoints"));
+
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("command", "pretrain");
+        resolved.put("architecture", arch);
+        resolved.put("model", config);
+        resolved.put("vocab_size_target", vocabSize);
+        resolved.put("seq", seq);
+        resolved.put("batch", batch);
+        resolved.put("train", tc);
+        resolved.put("masking", "dynamic, 15% (80/10/10), packed chunks");
+        Provenance prov = Provenance.capture(String.join(" ", args), seed, resolved, inputs);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("steps", r.finalStep());
+        training.put("examples", data.examples());
+        training.put("wall_seconds", r.wallTime().toMillis() / 1000.0);
+        training.put("losses", r.losses());
+        AtomicFiles.writeDirectory(out, dir -> {
+            model.save(dir, Map.of("source", "recipe pretrain", "git", prov.gitRevision()));
+            vocab.save(dir.resolve("vocab.txt"));
+            prov.write(dir.resolve("provenance.json"));
+            Json.write(dir.resolve("training.json"), training);
+            ModelCard.write(dir, out.getFileName().toString());
+        });
+        System.out.printf("wrote %s (final MLM loss %.4f, %d steps, %.0f s)%n", out, r.finalLoss(), r.finalStep(),
+                r.wallTime().toMillis() / 1000.0);
+        return 0;
+    }
+}

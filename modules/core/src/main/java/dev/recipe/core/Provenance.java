@@ -1,0 +1,63 @@
+package dev.recipe.core;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Where a result came from: the git revision, library and JVM versions, machine, seed, the resolved config and
+ * checksums of every input file. Written next to every model and result ({@code provenance.json}).
+ */
+public record Provenance(String command, String started, String gitRevision, boolean gitDirty, long seed,
+                         Map<String, Object> config, String configSha256, Map<String, String> inputSha256,
+                         String javaVersion, String osName, String osArch, int cpus, String nd4jVersion,
+                         String nd4jBackend) {
+
+    /** Captures the environment now; {@code inputs} are hashed (name → file). */
+    public static Provenance capture(String command, long seed, Map<String, Object> config, Map<String, Path> inputs) {
+        Map<String, Object> cfg = new TreeMap<>(config);
+        Map<String, String> sums = new LinkedHashMap<>();
+        inputs.forEach((name, path) -> sums.put(name + " (" + path.getFileName() + ")", Checksums.sha256(path)));
+        String rev = git("rev-parse", "HEAD");
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        String backend;
+        try {
+            backend = Nd4j.getBackend().getClass().getSimpleName() + " / " + Nd4j.getExecutioner().getClass().getSimpleName();
+        } catch (RuntimeException e) {
+            backend = "unavailable: " + e.getMessage();
+        }
+        return new Provenance(command, Instant.now().toString(), rev == null ? "unknown" : rev, status != null && !status.isEmpty(),
+                seed, cfg, Checksums.sha256(Json.write(cfg)), sums, System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                "1.0.0-M2.1", backend);
+    }
+
+    private static String git(String... args) {
+        try {
+            String[] cmd = new String[args.length + 1];
+            cmd[0] = "git";
+            System.arraycopy(args, 0, cmd, 1, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                out = r.lines().reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
+            return out.trim();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    public void write(Path file) {
+        Json.write(file, this);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.recipe.zoo.data;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.LabelledText;
+import dev.recipe.train.BatchSource;
+import dev.recipe.train.EpochPermutation;
+import dev.recipe.zoo.bert.Bert;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Labelled sentences as classification batches ({@code input_ids}, {@code attention_mask}, {@code labels}), each
+ * batch padded only to its own longest sequence (at most {@code maxLen}); padding is masked, so the result equals
+ * padding every example to maxLen. Shuffled per epoch with a seeded permutation when {@code shuffle}; the final
+ * partial batch is kept (evaluation must see every example).
+ */
+public final class ClassificationBatches implements BatchSource {
+    private final int[][] ids;
+    private final int[] labels;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final DataType dataType;
+    private final int pad;
+
+    public ClassificationBatches(List<LabelledText> data, BertTokenizer tok, int maxLen, int batchSize,
+                                 boolean shuffle, long seed, DataType dt) {
+        if (data.isEmpty()) throw new IllegalArgumentException("no examples");
+        this.ids = new int[data.size()][];
+        this.labels = new int[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            ids[i] = tok.encode(data.get(i).text(), maxLen);
+            labels[i] = data.get(i).label();
+        }
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.dataType = dt;
+        this.pad = tok.vocabulary().padId();
+    }
+
+    public int size() {
+        return ids.length;
+    }
+
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return (ids.length + batchSize - 1) / batchSize;
+    }
+
+    /** Example indices of batch (epoch, index). */
+    public int[] members(int epoch, int index) {
+        int[] order = shuffle ? EpochPermutation.of(seed, epoch, ids.length) : null;
+        int from = index * batchSize;
+        int to = Math.min(ids.length, from + batchSize);
+        int[] m = new int[to - from];
+        for (int i = from; i < to; i++) m[i - from] = order == null ? i : order[i];
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> batch(int epoch, int index) {
+        int[] m = members(epoch, index);
+        int len = 0;
+        for (int ex : m) len = Math.max(len, ids[ex].length);
+        int[][] bIds = new int[m.length][len];
+        float[][] bAtt = new float[m.length][len];
+        int[] bLab = new int[m.length];
+        for (int i = 0; i < m.length; i++) {
+            int[] row = ids[m[i]];
+            for (int j = 0; j < len; j++) {
+                bIds[i][j] = j < row.length ? row[j] : pad;
+                bAtt[i][j] = j < row.length ? 1f : 0f;
+            }
+            bLab[i] = labels[m[i]];
+        }
+        Map<String, INDArray> out = new HashMap<>();
+        out.put(Bert.INPUT_IDS, Nd4j.createFromArray(bIds));
+        out.put(Bert.ATTENTION_MASK, Nd4j.createFromArray(bAtt).castTo(dataType));
+        out.put(Bert.LABELS, Nd4j.createFromArray(bLab));
+        return out;
+    }
+
+    /** All labels in batch order for an unshuffled source. */
+    public List<Integer> labelsInOrder() {
+        List<Integer> out = new ArrayList<>();
+        for (int l : labels) out.add(l);
+        return out;
+    }
+}
