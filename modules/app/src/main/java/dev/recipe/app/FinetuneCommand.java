@@ -12,11 +12,11 @@ import dev.recipe.core.Json;
 import dev.recipe.text.BertTokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.text.LabelledTsv;
-import dev.recipe.text.Vocabulary;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertConfig;
 import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.tasks.Finetuning;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -79,7 +79,7 @@ final class FinetuneCommand implements Main.Command {
         int batch = Cli.integer(cl, "batch", 32);
         int maxLen = Cli.integer(cl, "max-len", 128);
 
-        BertTokenizer tok = new BertTokenizer(Vocabulary.load(modelDir.resolve("vocab.txt")).requireSpecials());
+        BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
         BertConfig config = BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE));
         int labels = (int) train.stream().mapToInt(LabelledText::label).max().orElse(1) + 1;
         Map<String, List<Double>> results = new LinkedHashMap<>();

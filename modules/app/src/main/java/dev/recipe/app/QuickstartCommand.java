@@ -5,14 +5,13 @@ import java.util.List;
 
 import dev.recipe.text.BertTokenizer;
 import dev.recipe.text.LabelledText;
-import dev.recipe.text.Vocabulary;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.tasks.Finetuning;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The README's main job on its embedded default: fine-tune the zoo's pre-trained mini BERT on the generated
@@ -33,10 +32,11 @@ final class QuickstartCommand implements Main.Command {
         if (cl == null) return 0;
         long t0 = System.nanoTime();
         Path dir = Zoo.model(Zoo.BERT_MINI);
-        BertTokenizer tok = new BertTokenizer(Vocabulary.load(dir.resolve("vocab.txt")).requireSpecials());
         List<LabelledText> train = GeneratedSentiment.generate(Cli.integer(cl, "train-size", 1000), 11);
         List<LabelledText> test = GeneratedSentiment.generate(500, 12);
-        BertModel model = BertModel.load(dir, Bert.Heads.classification(2), DataType.FLOAT, 1);
+        PretrainedBert pre = PretrainedBert.load(dir, Bert.Heads.classification(2), 1);
+        BertModel model = pre.model();
+        BertTokenizer tok = pre.tokenizer();
         System.out.printf("model %s: %,d parameters; task: generated sentiment, %d train / %d test%n", dir,
                 model.parameterCount(), train.size(), test.size());
         double before = Finetuning.accuracy(model, tok, test, 64);

@@ -75,7 +75,7 @@ class LayersGradientTest {
         SDVariable x = sd.var("x", randn(4, 6, 8));
         SDVariable g = sd.var("g", randn(5, 8).addi(1));
         SDVariable b = sd.var("b", randn(6, 8));
-        project(sd, Layers.layerNorm(sd, "ln", x, g, b), 6, 8).rename("loss");
+        project(sd, Layers.layerNorm(sd, "ln", x, g, b, 1e-12), 6, 8).rename("loss");
         assertPasses(GradientCheck.check(sd, "loss", Map.of(), List.of("x", "g", "b"), 48, EPS, 3));
     }
 
@@ -85,11 +85,11 @@ class LayersGradientTest {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.constant(x);
         INDArray out = Layers.layerNorm(sd, "ln", in, sd.constant(Nd4j.ones(DataType.DOUBLE, 16)),
-                sd.constant(Nd4j.zeros(DataType.DOUBLE, 16))).eval();
+                sd.constant(Nd4j.zeros(DataType.DOUBLE, 16)), 1e-5).eval();
         INDArray mean = x.mean(true, 1);
         INDArray var = x.sub(mean).mul(x.sub(mean)).mean(true, 1);
-        INDArray ref = x.sub(mean).div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(var.add(1e-12)));
-        assertTrue(out.equalsWithEps(ref, 1e-9), "layer norm differs from (x-mean)/sqrt(var+1e-12)");
+        INDArray ref = x.sub(mean).div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(var.add(1e-5)));
+        assertTrue(out.equalsWithEps(ref, 1e-9), "layer norm differs from (x-mean)/sqrt(var+1e-5)");
     }
 
     @Test

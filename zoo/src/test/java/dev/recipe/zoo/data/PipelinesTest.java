@@ -1,0 +1,69 @@
+package dev.recipe.zoo.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.LabelledText;
+import dev.recipe.text.MaskingMode;
+import dev.recipe.text.Vocabulary;
+import dev.recipe.text.VocabularyBuilder;
+import dev.recipe.zoo.bert.Bert;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class PipelinesTest {
+    static List<String> corpus() {
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < 200; i++) t.add("the quick brown fox number " + i + " jumps over the lazy dog again and again .");
+        return t;
+    }
+
+    static BertTokenizer tokenizer() {
+        Vocabulary v = new VocabularyBuilder(VocabularyBuilder.Config.defaults(300)).build(corpus());
+        return new BertTokenizer(v);
+    }
+
+    @Test
+    void packedMaskedLmBatchesAreFullDeterministicAndStaticMasksRepeat() {
+        BertTokenizer tok = tokenizer();
+        MaskedLmBatches dyn = MaskedLmBatches.packed(corpus(), tok, 16, 8, MaskingMode.DYNAMIC, 7, DataType.FLOAT);
+        Map<String, INDArray> a = dyn.batch(1, 2);
+        Map<String, INDArray> b = dyn.batch(1, 2);
+        assertEquals(a, b, "a batch is a pure function of (epoch, index)");
+        assertArrayEquals(new long[] {8, 16}, a.get(Bert.INPUT_IDS).shape());
+        assertEquals(8 * 16, a.get(Bert.ATTENTION_MASK).sumNumber().intValue(), "packed chunks have no padding");
+        int cls = tok.vocabulary().clsId();
+        for (int i = 0; i < 8; i++) assertEquals(cls, a.get(Bert.INPUT_IDS).getInt(i, 0));
+        assertEquals(a.get(Bert.MLM_POSITIONS).length(), a.get(Bert.MLM_LABELS).length());
+        assertTrue(a.get(Bert.MLM_POSITIONS).length() > 0);
+        // static masks: the same example gets the same masked positions in every epoch
+        MaskedLmBatches stat = MaskedLmBatches.perText(corpus(), tok, 24, 200, MaskingMode.STATIC, 7, DataType.FLOAT);
+        INDArray e0 = stat.batch(0, 0).get(Bert.MLM_LABELS);
+        INDArray e1 = stat.batch(1, 0).get(Bert.MLM_LABELS);
+        assertEquals(e0.length(), e1.length(), "full-data batch: same examples, same static masks, same count");
+        MaskedLmBatches dyn2 = MaskedLmBatches.perText(corpus(), tok, 24, 200, MaskingMode.DYNAMIC, 7, DataType.FLOAT);
+        assertNotEquals(dyn2.batch(0, 0).get(Bert.MLM_POSITIONS), dyn2.batch(1, 0).get(Bert.MLM_POSITIONS));
+    }
+
+    @Test
+    void classificationBatchesPadToTheLongestAndKeepTheLastPartialBatch() {
+        BertTokenizer tok = tokenizer();
+        List<LabelledText> data = List.of(new LabelledText("the fox", 1), new LabelledText("the lazy dog jumps over", 0),
+                new LabelledText("again", 1));
+        ClassificationBatches b = new ClassificationBatches(data, tok, 64, 2, false, 0, DataType.FLOAT);
+        assertEquals(2, b.batchesPerEpoch());
+        Map<String, INDArray> first = b.batch(0, 0);
+        assertEquals(7, first.get(Bert.INPUT_IDS).size(1), "[CLS] + 5 words + [SEP]");
+        assertEquals(4 + 7, first.get(Bert.ATTENTION_MASK).sumNumber().intValue());
+        assertEquals(tok.vocabulary().padId(), first.get(Bert.INPUT_IDS).getInt(0, 6));
+        assertEquals(1, b.batch(0, 1).get(Bert.LABELS).length());
+    }
+}
