@@ -83,9 +83,13 @@ public record BertConfig(
                 typeVocabSize, padTokenId, layerNormEps, initializerRange);
     }
 
+    /**
+     * The same shape as RoBERTa: type vocabulary 1, [PAD] id 1 and two extra position rows, because RoBERTa counts
+     * positions from pad_token_id + 1 (roberta-base: max_position_embeddings 514 for 512 tokens); eps 1e-5.
+     */
     public BertConfig asRoberta() {
         return new BertConfig("roberta", vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
-                maxPositions, 1, padTokenId == 0 ? 1 : padTokenId, layerNormEps, initializerRange);
+                maxPositions + 2, 1, 1, 1e-5, initializerRange);
     }
 
     /** Variable-name prefix of the encoder: "bert" or "roberta". */

@@ -55,6 +55,27 @@ class BertTest {
     }
 
     @Test
+    void robertaUsesItsOwnNamesPositionOffsetAndRegularisesQueryToo() {
+        BertConfig c = BertConfig.tiny().asRoberta();
+        BertModel m = Bert.build(c, Bert.Heads.pretraining(), DataType.FLOAT, 1);
+        Map<String, INDArray> w = m.weights();
+        for (String n : List.of("roberta.embeddings.word_embeddings.weight", "roberta.encoder.layer.0.attention.self.query.weight",
+                "lm_head.dense.weight", "lm_head.layer_norm.weight", "lm_head.bias")) {
+            assertTrue(w.containsKey(n), n);
+        }
+        assertEquals(66L, w.get("roberta.embeddings.position_embeddings.weight").shape()[0]);
+        assertEquals(1L, w.get("roberta.embeddings.token_type_embeddings.weight").shape()[0]);
+        assertTrue(m.spec().regularised().contains("roberta.encoder.layer.1.attention.self.query.weight"));
+        assertEquals(2 * 2, m.spec().regularised().size());
+        // a 64-token input uses position rows 2..65
+        INDArray ids = Nd4j.ones(DataType.INT, 1, 64).muli(7);
+        INDArray out = m.graph().output(Map.of(Bert.INPUT_IDS, ids, Bert.ATTENTION_MASK, Nd4j.ones(DataType.FLOAT, 1, 64)),
+                "roberta.sequence_output").get("roberta.sequence_output");
+        assertEquals(64L, out.shape()[0]);
+        assertTrue(Double.isFinite(out.sumNumber().doubleValue()));
+    }
+
+    @Test
     void paddingDoesNotChangeRealTokenOutputs() {
         BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.encoderOnly(), DataType.DOUBLE, 3);
         INDArray ids = Nd4j.createFromArray(new int[][] {{2, 17, 45, 3}});

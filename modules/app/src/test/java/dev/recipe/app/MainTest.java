@@ -1,0 +1,81 @@
+package dev.recipe.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.recipe.text.LabelledText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    private static String stderrOf(String... args) throws Exception {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        try {
+            int rc = Main.run(args);
+            return rc + ":" + buf;
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @Test
+    void unknownCommandAndOptionsAreNamed() throws Exception {
+        String r = stderrOf("purfy");
+        assertTrue(r.startsWith("2:") && r.contains("unknown command 'purfy'") && r.contains("quickstart"), r);
+        String o = stderrOf("finetune", "--epocs", "3");
+        assertTrue(o.startsWith("1:") && o.contains("epocs"), o);
+        String t = stderrOf("finetune", "--model", "zoo:bert-mini", "--task", "imdb");
+        assertTrue(t.startsWith("1:") && (t.contains("--task must be sst2 or generated") || t.contains("zoo")), t);
+        String n = stderrOf("bench", "--steps", "ten");
+        assertTrue(n.startsWith("1:") && n.contains("--steps must be an integer"), n);
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String c : Main.COMMANDS.keySet()) assertTrue(stderrOf(c, "--help").startsWith("0:"), c);
+    }
+
+    @Test
+    void pretrainRejectsMissingInputsAndWritesNothing(@TempDir Path dir) throws Exception {
+        String r = stderrOf("pretrain", "--out", dir.resolve("m").toString());
+        assertTrue(r.startsWith("1:") && r.contains("--corpus is required"), r);
+        String m = stderrOf("pretrain", "--corpus", dir.resolve("absent.txt").toString(), "--out", dir.resolve("m").toString());
+        assertTrue(m.startsWith("1:") && m.contains("absent.txt") && m.contains("not found"), m);
+        assertTrue(!dir.resolve("m").toFile().exists());
+    }
+
+    @Test
+    void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        StringBuilder sb = new StringBuilder();
+        for (LabelledText t : GeneratedSentiment.generate(600, 9)) sb.append(t.text()).append('\n');
+        java.nio.file.Files.writeString(corpus, sb.toString());
+        Path out = dir.resolve("tiny-model");
+        String r = stderrOf("pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--work",
+                dir.resolve("work").toString(), "--config", "tiny", "--vocab-size", "200", "--epochs", "1", "--seq", "32");
+        assertTrue(r.startsWith("0:"), r);
+        for (String f : List.of("config.json", "model.safetensors", "vocab.txt", "provenance.json", "training.json", "MODEL_CARD.md")) {
+            assertTrue(out.resolve(f).toFile().isFile(), f);
+        }
+        String card = java.nio.file.Files.readString(out.resolve("MODEL_CARD.md"));
+        assertTrue(card.startsWith("# tiny-model") && card.contains("corpus.txt") && card.contains("| steps | loss |"), card);
+        String f = stderrOf("finetune", "--model", out.toString(), "--task", "generated", "--epochs", "1", "--record");
+        assertTrue(f.startsWith("0:"), f);
+        assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("pre-trained vs random"));
+    }
+
+    @Test
+    void generatedTaskIsBalancedAndDeterministic() {
+        List<LabelledText> a = GeneratedSentiment.generate(400, 5);
+        assertEquals(a, GeneratedSentiment.generate(400, 5));
+        assertEquals(200, a.stream().filter(x -> x.label() == 1).count());
+        assertTrue(a.stream().anyMatch(x -> x.text().contains(" not ")));
+    }
+}
