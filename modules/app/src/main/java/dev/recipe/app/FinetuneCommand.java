@@ -49,6 +49,7 @@ final class FinetuneCommand implements Main.Command {
         o.addOption(Cli.opt("max-len", "N", "default 128 (paper)"));
         o.addOption(Cli.opt("seeds", "LIST", "comma-separated seeds, default 1"));
         o.addOption(Cli.opt("compare-random", null, "also fine-tune the same architecture from random initialisation"));
+        o.addOption(Cli.opt("init", "LIST", "which initialisations: pretrained, random or pretrained,random (default pretrained)"));
         o.addOption(Cli.opt("record", null, "write the comparison into the model's evaluation.json and MODEL_CARD.md"));
         CommandLine cl = Cli.parse("finetune", EXAMPLE, o, args);
         if (cl == null) return 0;
@@ -83,7 +84,12 @@ final class FinetuneCommand implements Main.Command {
         BertConfig config = BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE));
         int labels = (int) train.stream().mapToInt(LabelledText::label).max().orElse(1) + 1;
         Map<String, List<Double>> results = new LinkedHashMap<>();
-        List<String> inits = cl.hasOption("compare-random") ? List.of("pretrained", "random") : List.of("pretrained");
+        List<String> inits = List.of(cl.getOptionValue("init", cl.hasOption("compare-random") ? "pretrained,random" : "pretrained").split(","));
+        for (String init : inits) {
+            if (!init.equals("pretrained") && !init.equals("random")) {
+                throw new ConfigException("--init takes pretrained and/or random, was '" + init + "'");
+            }
+        }
         for (String init : inits) {
             List<Double> accs = new ArrayList<>();
             for (long seed : seeds) {
@@ -100,14 +106,23 @@ final class FinetuneCommand implements Main.Command {
         }
         results.forEach((k, v) -> System.out.printf("%s: mean ACC %.4f over seeds %s%n", k, mean(v), seeds));
         if (cl.hasOption("record")) {
+            // merge with what an earlier run recorded (one JVM per initialisation keeps memory bounded, see notes)
             Map<String, Object> ev = new LinkedHashMap<>();
+            Path evFile = modelDir.resolve("evaluation.json");
+            if (Files.exists(evFile)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> old = Json.MAPPER.readValue(evFile.toFile(), Map.class);
+                ev.putAll(old);
+            }
             ev.put("metric", "ACC");
             ev.put("description", String.format("Fine-tuned on %s (%d training examples), evaluated on %s; %d epochs, "
                     + "lr %s, batch %d, max length %d, AdamW with linear decay and clipping 1.0, all parameters trainable, "
                     + "seeds %s.", task, train.size(), testName, epochs, lr, batch, maxLen, seeds));
-            ev.put("command", "./recipe finetune " + String.join(" ", args));
+            String cmd = "./recipe finetune " + String.join(" ", args);
+            Object prevCmd = ev.get("command");
+            ev.put("command", prevCmd == null || prevCmd.toString().equals(cmd) ? cmd : prevCmd + "` and `" + cmd);
             results.forEach((k, v) -> ev.put(k, Map.of("per_seed", v, "mean", mean(v))));
-            Json.write(modelDir.resolve("evaluation.json"), ev);
+            Json.write(evFile, ev);
             ModelCard.write(modelDir, modelDir.getFileName().toString());
             System.out.println("recorded in " + modelDir.resolve("evaluation.json") + " and MODEL_CARD.md");
         }

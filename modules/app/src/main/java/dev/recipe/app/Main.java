@@ -23,6 +23,7 @@ public final class Main {
         COMMANDS.put("pretrain", new PretrainCommand());
         COMMANDS.put("finetune", new FinetuneCommand());
         COMMANDS.put("bench", new BenchCommand());
+        COMMANDS.put("card", new CardCommand());
     }
 
     private Main() {}

@@ -46,9 +46,14 @@ final class ModelCard {
             md.append("- ").append(e.getKey()).append(": `").append(e.getValue().asText()).append("`\n");
         }
         JsonNode losses = training.path("losses");
-        md.append(String.format("%n## Training%n%n%d steps over %d packed examples in %.0f s (%.2f s/step).%n%n",
-                training.path("steps").asLong(), training.path("examples").asLong(), training.path("wall_seconds").asDouble(),
-                training.path("wall_seconds").asDouble() / Math.max(1, training.path("steps").asLong())));
+        long steps = training.path("steps").asLong();
+        long resumed = training.path("resumed_from").asLong(0);
+        double wall = training.path("wall_seconds_this_process").asDouble(training.path("wall_seconds").asDouble());
+        md.append(String.format("%n## Training%n%n%d steps over %d packed examples. ", steps, training.path("examples").asLong()));
+        md.append(resumed > 0
+                ? String.format("The last process resumed after step %d and ran %d steps in %.0f s (%.2f s/step).%n%n", resumed, steps - resumed, wall, wall / Math.max(1, steps - resumed))
+                : String.format("%.0f s (%.2f s/step).%n%n", wall, wall / Math.max(1, steps)));
+        if (training.has("note")) md.append(training.path("note").asText()).append("\n\n");
         md.append("Masked-LM loss (mean over windows of steps):\n\n| steps | loss |\n|---|---|\n");
         int n = losses.size();
         int window = Math.max(1, n / 20);

@@ -109,7 +109,8 @@ final class PretrainCommand implements Main.Command {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("steps", r.finalStep());
         training.put("examples", data.examples());
-        training.put("wall_seconds", r.wallTime().toMillis() / 1000.0);
+        training.put("resumed_from", r.resumedFrom());
+        training.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
         training.put("losses", r.losses());
         AtomicFiles.writeDirectory(out, dir -> {
             model.save(dir, Map.of("source", "recipe pretrain", "git", prov.gitRevision()));
