@@ -27,7 +27,8 @@ final class QuickstartCommand implements Main.Command {
     public int run(String[] args) {
         Options o = new Options();
         o.addOption(Cli.opt("train-size", "N", "generated training examples, default 1000"));
-        o.addOption(Cli.opt("epochs", "N", "default 2"));
+        o.addOption(Cli.opt("epochs", "N", "default 3"));
+        o.addOption(Cli.opt("lr", "X", "default 3e-4"));
         CommandLine cl = Cli.parse("quickstart", "./recipe quickstart", o, args);
         if (cl == null) return 0;
         long t0 = System.nanoTime();
@@ -40,7 +41,7 @@ final class QuickstartCommand implements Main.Command {
         System.out.printf("model %s: %,d parameters; task: generated sentiment, %d train / %d test%n", dir,
                 model.parameterCount(), train.size(), test.size());
         double before = Finetuning.accuracy(model, tok, test, 64);
-        Finetuning.Config cfg = new Finetuning.Config(Cli.integer(cl, "epochs", 2), 1e-4, 32, 64, 0.0, 1);
+        Finetuning.Config cfg = new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 3e-4), 32, 64, 0.0, 1);
         Finetuning.Result r = Finetuning.run(model, tok, train, test, cfg, null);
         System.out.printf("ACC before fine-tuning %.4f, after %.4f (%d steps); total %.0f s%n", before, r.accuracy(),
                 r.training().finalStep(), (System.nanoTime() - t0) / 1e9);
