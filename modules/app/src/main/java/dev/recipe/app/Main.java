@@ -45,7 +45,8 @@ public final class Main {
         SameDiffFixes.install();
         try {
             return c.run(Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
+                 | dev.recipe.train.TrainingDivergedException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
