@@ -74,6 +74,12 @@ final class ModelCard {
                 md.append("| ").append(k).append(" | ").append(r.path("per_seed").toString()).append(" | ")
                   .append(String.format("%.4f", r.path("mean").asDouble())).append(" |\n");
             }
+            if (ev.has("pretrained") && ev.has("random")) {
+                double diff = 100 * (ev.path("pretrained").path("mean").asDouble() - ev.path("random").path("mean").asDouble());
+                md.append(String.format("%nPre-trained minus random: %+.1f points. %s%n", diff, diff > 0
+                        ? "Pre-training helps downstream accuracy."
+                        : "At this pre-training budget the pre-trained initialisation does NOT beat random initialisation."));
+            }
             md.append("\nCommand: `").append(ev.path("command").asText()).append("`\n");
         }
         AtomicFiles.writeString(dir.resolve("MODEL_CARD.md"), md.toString());
