@@ -116,14 +116,4 @@ public final class BertModel {
     public long parameterCount() {
         return weights().values().stream().mapToLong(INDArray::length).sum();
     }
-
-    /** Converts all floating-point variables to another type (e.g. DOUBLE for gradient checks). */
-    public BertModel convertTo(DataType dt) {
-        Map<String, DataType> map = new LinkedHashMap<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.dataType().isFPType()) map.put(v.name(), dt);
-        }
-        sd.convertDataTypes(map);
-        return this;
-    }
 }

@@ -1,6 +1,5 @@
 package dev.recipe.zoo.data;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +48,6 @@ public final class ClassificationBatches implements BatchSource {
         return ids.length;
     }
 
-    public int[] labels() {
-        return labels.clone();
-    }
-
     @Override
     public int batchesPerEpoch() {
         return (ids.length + batchSize - 1) / batchSize;
@@ -88,13 +83,6 @@ public final class ClassificationBatches implements BatchSource {
         out.put(Bert.INPUT_IDS, Nd4j.createFromArray(bIds));
         out.put(Bert.ATTENTION_MASK, Nd4j.createFromArray(bAtt).castTo(dataType));
         out.put(Bert.LABELS, Nd4j.createFromArray(bLab));
-        return out;
-    }
-
-    /** All labels in batch order for an unshuffled source. */
-    public List<Integer> labelsInOrder() {
-        List<Integer> out = new ArrayList<>();
-        for (int l : labels) out.add(l);
         return out;
     }
 }
