@@ -23,6 +23,7 @@ import dev.recipe.train.Trainer;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertConfig;
 import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.data.MaskedLmBatches;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -57,6 +58,8 @@ final class PretrainCommand implements Main.Command {
         o.addOption(Cli.opt("warmup", "F", "warm-up fraction of all steps, default 0.06"));
         o.addOption(Cli.opt("weight-decay", "X", "AdamW weight decay, default 0.01"));
         o.addOption(Cli.opt("seed", "N", "seed, default 42"));
+        o.addOption(Cli.opt("init", "DIR", "continue pre-training this model directory (its vocabulary and weights; "
+                + "its loss curve is extended) instead of starting from random weights"));
         CommandLine cl = Cli.parse("pretrain", EXAMPLE, o, args);
         if (cl == null) return 0;
         String[] corpora = cl.getOptionValues("corpus");
@@ -82,11 +85,32 @@ final class PretrainCommand implements Main.Command {
             inputs.put("corpus" + inputs.size(), p);
             texts.addAll(TextCorpus.read(p));
         }
-        Vocabulary vocab = new VocabularyBuilder(VocabularyBuilder.Config.defaults(vocabSize)).build(texts);
+        Path init = cl.hasOption("init") ? Path.of(cl.getOptionValue("init")) : null;
+        Vocabulary vocab;
+        BertModel model;
+        BertConfig config;
+        List<Object> earlierLosses = new ArrayList<>();
+        long earlierSteps = 0;
+        if (init != null) {
+            PretrainedBert pre = PretrainedBert.load(init, Bert.Heads.pretraining(), seed);
+            model = pre.model();
+            config = model.config();
+            vocab = pre.tokenizer().vocabulary();
+            inputs.put("init_weights", init.resolve(BertModel.WEIGHTS_FILE));
+            Path curve = init.resolve("training.json");
+            if (Files.isRegularFile(curve)) {
+                @SuppressWarnings("unchecked") Map<String, Object> before = Json.read(curve, Map.class);
+                if (before.get("losses") instanceof List<?> l) earlierLosses.addAll(l);
+                if (before.get("steps") instanceof Number n) earlierSteps = n.longValue();
+            }
+            arch = "continued from " + init;
+        } else {
+            vocab = new VocabularyBuilder(VocabularyBuilder.Config.defaults(vocabSize)).build(texts);
+            config = ("tiny".equals(arch) ? BertConfig.tiny() : BertConfig.mini(vocab.size())).withVocabSize(vocab.size());
+            model = Bert.build(config, Bert.Heads.pretraining(), DataType.FLOAT, seed);
+        }
         BertTokenizer tok = new BertTokenizer(vocab);
         MaskedLmBatches data = MaskedLmBatches.packed(texts, tok, seq, batch, MaskingMode.DYNAMIC, seed, DataType.FLOAT);
-        BertConfig config = ("tiny".equals(arch) ? BertConfig.tiny() : BertConfig.mini(vocab.size())).withVocabSize(vocab.size());
-        BertModel model = Bert.build(config, Bert.Heads.pretraining(), DataType.FLOAT, seed);
         long steps = (long) data.batchesPerEpoch() * epochs;
         TrainConfig tc = TrainConfig.of(lr, epochs).withWeightDecay(wd).withWarmupSteps(Math.round(steps * warmup))
                 .withSchedule(Schedule.LINEAR).withClipNorm(1.0).withSeed(seed).withCheckpointEverySteps(100)
@@ -107,11 +131,14 @@ final class PretrainCommand implements Main.Command {
         resolved.put("masking", "dynamic, 15% (80/10/10), packed chunks");
         Provenance prov = Provenance.capture(String.join(" ", args), seed, resolved, inputs);
         Map<String, Object> training = new LinkedHashMap<>();
-        training.put("steps", r.finalStep());
+        training.put("steps", earlierSteps + r.finalStep());
+        if (init != null) training.put("continued_from_steps", earlierSteps);
         training.put("examples", data.examples());
         training.put("resumed_from", r.resumedFrom());
         training.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
-        training.put("losses", r.losses());
+        List<Object> losses = new ArrayList<>(earlierLosses);
+        losses.addAll(r.losses());
+        training.put("losses", losses);
         AtomicFiles.writeDirectory(out, dir -> {
             model.save(dir, Map.of("source", "recipe pretrain", "git", prov.gitRevision()));
             vocab.save(dir.resolve("vocab.txt"));

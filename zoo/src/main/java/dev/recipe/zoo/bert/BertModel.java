@@ -113,6 +113,30 @@ public final class BertModel {
         return model;
     }
 
+    /**
+     * Re-draws every weight whose name matches {@code regex} with the initialisation {@link Bert#build} uses
+     * (HuggingFace's: matrices and embeddings normal(0, initializer_range), biases zero, LayerNorm gains one), e.g.
+     * {@code "\\.pooler\\."} for the pooler or {@code "\\.encoder\\.layer\\.3\\."} for the last mini layer.
+     *
+     * @return the names re-initialised, in name order
+     * @throws IllegalArgumentException if nothing matches
+     */
+    public List<String> reinitialise(String regex, long seed) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : weights().entrySet()) {
+            if (!pattern.matcher(e.getKey()).find()) continue;
+            INDArray w = e.getValue();
+            if (e.getKey().endsWith("LayerNorm.weight") || e.getKey().endsWith("layer_norm.weight")) w.assign(1);
+            else if (w.rank() == 1) w.assign(0);
+            else w.assign(org.nd4j.linalg.factory.Nd4j.randn(w.dataType(), w.shape()).muli(config.initializerRange()));
+            done.add(e.getKey());
+        }
+        if (done.isEmpty()) throw new IllegalArgumentException("no weight matches '" + regex + "'");
+        return done;
+    }
+
     public long parameterCount() {
         return weights().values().stream().mapToLong(INDArray::length).sum();
     }

@@ -1,6 +1,9 @@
 package dev.recipe.zoo.tasks;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,52 +20,135 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Downstream fine-tuning as the papers do it (SPEC §7): a fresh linear classifier on the pooler output, every
- * parameter trainable, AdamW with linear decay and clipping 1.0, then accuracy on a held-out set.
+ * Downstream fine-tuning as the papers do it (SPEC §7): a fresh linear classifier on the ModelSpec representation
+ * (BERT: the pooler output), every parameter trainable, AdamW with linear decay and clipping 1.0. The pooler is
+ * kept (RECIPE's code loads it with the checkpoint) or re-initialised, and the model of the last epoch or of the
+ * epoch best on dev is kept (RECIPE: last, {@code load_best_model_at_end=false}); both choices are recorded.
  */
 public final class Finetuning {
     private Finetuning() {}
+
+    /** What happens to the pre-trained pooler before fine-tuning. */
+    public enum PoolerMode { KEEP, REINIT }
+
+    /** Which epoch's weights are evaluated. */
+    public enum Selection { LAST_EPOCH, BEST_ON_DEV }
 
     /**
      * @param epochs       paper: 3
      * @param learningRate paper: 2e-5 (base scale); mini models need more (see configs/)
      * @param batchSize    paper: 32
      * @param maxLen       paper: 128
+     * @param pooler       paper code: KEEP
+     * @param selection    paper code: LAST_EPOCH
      */
-    public record Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed) {
+    public record Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed,
+                         PoolerMode pooler, Selection selection) {
         public Config {
             if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
             if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
             if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
             if (maxLen < 3) throw new IllegalArgumentException("maxLen must be >= 3, was " + maxLen);
+            if (pooler == null) throw new IllegalArgumentException("pooler must be KEEP or REINIT");
+            if (selection == null) throw new IllegalArgumentException("selection must be LAST_EPOCH or BEST_ON_DEV");
+        }
+
+        public Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed) {
+            this(epochs, learningRate, batchSize, maxLen, weightDecay, seed, PoolerMode.KEEP, Selection.LAST_EPOCH);
         }
 
         public static Config paper(long seed) {
             return new Config(3, 2e-5, 32, 128, 0.0, seed);
         }
 
+        public Config withSeed(long s) {
+            return new Config(epochs, learningRate, batchSize, maxLen, weightDecay, s, pooler, selection);
+        }
+
         public TrainConfig trainConfig() {
             return TrainConfig.of(learningRate, epochs).withWeightDecay(weightDecay).withSchedule(Schedule.LINEAR)
                     .withClipNorm(1.0).withSeed(seed).withLogEverySteps(50);
         }
+
+        /** For result records. */
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs);
+            m.put("lr", learningRate);
+            m.put("batch", batchSize);
+            m.put("max_len", maxLen);
+            m.put("weight_decay", weightDecay);
+            m.put("seed", seed);
+            m.put("pooler", pooler.name().toLowerCase());
+            m.put("selection", selection.name().toLowerCase());
+            m.put("optimizer", "AdamW, linear decay, no warm-up, clip 1.0, every parameter trainable");
+            return m;
+        }
     }
 
-    /** What fine-tuning produced. */
-    public record Result(double accuracy, int evaluated, TrainResult training) {}
+    /**
+     * What fine-tuning produced.
+     *
+     * @param accuracy    on the evaluation set passed to {@link #run}
+     * @param devAccuracy per epoch, when a dev set was given (else empty)
+     * @param chosenEpoch the epoch whose weights were kept (1-based)
+     */
+    public record Result(double accuracy, int evaluated, TrainResult training, List<Double> devAccuracy,
+                         int chosenEpoch) {}
 
     /** Fine-tunes {@code model} (built with a classification head) and returns its accuracy on {@code test}. */
     public static Result run(BertModel model, BertTokenizer tok, List<LabelledText> train, List<LabelledText> test,
                              Config cfg, Path checkpointDir) {
+        return run(model, tok, train, List.of(), test, cfg, checkpointDir);
+    }
+
+    /**
+     * Fine-tunes {@code model}; with a non-empty {@code dev}, measures dev accuracy after every epoch (and keeps the
+     * best epoch's weights when {@code cfg.selection()} is BEST_ON_DEV). {@code test} may be empty.
+     */
+    public static Result run(BertModel model, BertTokenizer tok, List<LabelledText> train, List<LabelledText> dev,
+                             List<LabelledText> test, Config cfg, Path checkpointDir) {
         if (model.heads().numLabels() < 2) throw new IllegalArgumentException("model has no classification head");
+        if (cfg.selection() == Selection.BEST_ON_DEV && dev.isEmpty()) {
+            throw new IllegalArgumentException("selection BEST_ON_DEV needs a dev set");
+        }
+        checkLabels(train, model.heads().numLabels(), "training");
+        if (cfg.pooler() == PoolerMode.REINIT) model.reinitialise("\\.pooler\\.", cfg.seed());
         ClassificationBatches trainData = new ClassificationBatches(train, tok, cfg.maxLen(), cfg.batchSize(), true,
                 cfg.seed(), DataType.FLOAT);
-        TrainResult r = new Trainer().fit(model.graph(), Bert.CLS_LOSS, trainData, cfg.trainConfig(), checkpointDir);
-        double acc = accuracy(model, tok, test, cfg.maxLen());
-        return new Result(acc, test.size(), r);
+        int perEpoch = trainData.batchesPerEpoch();
+        List<Double> devAcc = new ArrayList<>();
+        Map<String, INDArray> best = new HashMap<>();
+        int[] bestEpoch = {cfg.epochs()};
+        TrainResult r = new Trainer(info -> {
+            if (dev.isEmpty() || info.indexInEpoch() != perEpoch - 1) return;
+            double acc = accuracy(model, tok, dev, cfg.maxLen());
+            devAcc.add(acc);
+            if (cfg.selection() == Selection.BEST_ON_DEV && (best.isEmpty() || acc > devAcc.stream()
+                    .limit(devAcc.size() - 1).mapToDouble(Double::doubleValue).max().orElse(-1))) {
+                best.clear();
+                model.weights().forEach((k, v) -> best.put(k, v.dup()));
+                bestEpoch[0] = info.epoch() + 1;
+            }
+        }).fit(model.graph(), Bert.CLS_LOSS, trainData, cfg.trainConfig(), checkpointDir);
+        if (cfg.selection() == Selection.BEST_ON_DEV) model.loadWeights(best, false, "best-on-dev snapshot");
+        double acc = test.isEmpty() ? Double.NaN : accuracy(model, tok, test, cfg.maxLen());
+        return new Result(acc, test.size(), r, devAcc, bestEpoch[0]);
+    }
+
+    private static void checkLabels(List<LabelledText> data, int numLabels, String what) {
+        for (int i = 0; i < data.size(); i++) {
+            int l = data.get(i).label();
+            if (l < 0 || l >= numLabels) {
+                throw new IllegalArgumentException(what + " example " + i + " has label " + l + " but the classifier has "
+                        + numLabels + " labels (0.." + (numLabels - 1) + ")");
+            }
+        }
     }
 
     /** Predicted labels for {@code data}, in order. */
     public static int[] predict(BertModel model, BertTokenizer tok, List<LabelledText> data, int maxLen) {
+        if (data.isEmpty()) return new int[0];
         ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, DataType.FLOAT);
         int[] out = new int[data.size()];
         int k = 0;
