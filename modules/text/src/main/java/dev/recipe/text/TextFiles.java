@@ -18,10 +18,16 @@ import java.util.List;
  * at {@code \n}, {@code \r\n} or {@code \r}, as in {@link java.io.BufferedReader#readLine()}; a final terminator does
  * not start an extra empty line; a leading byte-order mark is dropped.
  */
-final class TextFiles {
+public final class TextFiles {
     private TextFiles() {}
 
-    static List<String> readLines(Path file, String what) {
+    /** The file's lines; {@code what} names the kind of file in errors ("labelled TSV file"). */
+    public static List<String> readLines(Path file, String what) {
+        return splitLines(readText(file, what));
+    }
+
+    /** The whole file as one string: strict UTF-8 (bad bytes name {@code file:line}), leading BOM dropped. */
+    public static String readText(Path file, String what) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(what + " not found: " + file.toAbsolutePath());
         }
@@ -31,11 +37,11 @@ final class TextFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }
-        return splitLines(decodeStrict(bytes, file));
+        return decodeStrict(bytes, file);
     }
 
     /** "file:line", the prefix of every parse error. */
-    static String where(Path file, int line) {
+    public static String where(Path file, int line) {
         return file + ":" + line;
     }
 

@@ -1,0 +1,175 @@
+package dev.recipe.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Json;
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
+import dev.recipe.eval.SeedSummary;
+import dev.recipe.eval.TargetLabelRule;
+import dev.recipe.eval.Trigger;
+import dev.recipe.eval.TriggerInsertion;
+import dev.recipe.eval.Triggers;
+import dev.recipe.text.data.Dataset;
+import dev.recipe.text.data.Datasets;
+import dev.recipe.zoo.Zoo;
+import dev.recipe.zoo.tasks.DownstreamEvaluation;
+import dev.recipe.zoo.tasks.Finetuning;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code recipe evaluate}: fine-tunes a pre-trained (or backdoored, or purified) model on downstream tasks over
+ * several seeds and writes ACC, macro-F1, ASR per trigger, AASR, MASR and the neuron analysis as JSON, CSV and
+ * Markdown, one record per seed plus mean ± std. Finished (task, seed) cells are not run again.
+ */
+final class EvaluateCommand implements Main.Command {
+    static final String EXAMPLE = "./recipe evaluate --model zoo:bert-mini --task sst2,hsol,agnews --seeds 1,2,3 "
+            + "--train-size 2000 --test-size 1000 --out experiments/evaluation/bert-mini-clean";
+
+    @Override
+    public String summary() {
+        return "fine-tune on tasks over seeds; ACC, macro-F1, ASR/AASR/MASR per trigger, neuron overlap";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options o = new Options();
+        o.addOption(Cli.opt("model", "DIR", "model directory or zoo:<name>, default zoo:bert-mini"));
+        o.addOption(Cli.opt("name", "TEXT", "name of the model in the tables, default the directory name"));
+        o.addOption(Cli.opt("task", "LIST", "comma-separated: " + String.join(", ", Datasets.names()) + ", generated"));
+        o.addOption(Cli.opt("data", "DIR", "data root with sst2/, hsol/, agnews/ (default ../shared/data)"));
+        o.addOption(Cli.opt("out", "DIR", "report directory (cells/ keeps finished runs; resumable)"));
+        o.addOption(Cli.opt("seeds", "LIST", "fine-tuning seeds, default 1,2,3"));
+        o.addOption(Cli.opt("train-size", "N", "stratified training subsample, default 0 = all"));
+        o.addOption(Cli.opt("test-size", "N", "stratified test subsample, default 0 = all"));
+        o.addOption(Cli.opt("subsample-seed", "N", "seed of the subsamples, default 7"));
+        o.addOption(Cli.opt("epochs", "N", "default 3 (paper)"));
+        o.addOption(Cli.opt("lr", "X", "default 1e-4 (mini scale; paper 2e-5 at base scale)"));
+        o.addOption(Cli.opt("batch", "N", "default 32 (paper)"));
+        o.addOption(Cli.opt("max-len", "N", "default 128 (paper)"));
+        o.addOption(Cli.opt("pooler", "MODE", "keep (default, as RECIPE's code) or reinit"));
+        o.addOption(Cli.opt("selection", "MODE", "last (default, as RECIPE's code) or best-dev"));
+        o.addOption(Cli.opt("triggers", "LIST", "comma-separated triggers, or the sets neuba, words, phrases; "
+                + "default neuba,words"));
+        o.addOption(Cli.opt("insertion", "RULE", "authors (default: RECIPE's seeded CPython position), first, last, random"));
+        o.addOption(Cli.opt("insertion-seed", "N", "seed of --insertion random, default 1"));
+        o.addOption(Cli.opt("target-rule", "RULE", "max (default, paper), dev-majority, or a label number"));
+        o.addOption(Cli.opt("neuron-samples", "N", "test samples in the neuron analysis, default 256 (0 = skip)"));
+        CommandLine cl = Cli.parse("evaluate", EXAMPLE, o, args);
+        if (cl == null) return 0;
+        if (!cl.hasOption("out")) throw new ConfigException("--out is required (" + EXAMPLE + ")");
+        Path out = Path.of(cl.getOptionValue("out"));
+        Path modelDir = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
+        String name = cl.getOptionValue("name", modelDir.getFileName().toString());
+        Path dataRoot = Path.of(cl.getOptionValue("data", "../shared/data"));
+        List<Long> seeds = longs(cl.getOptionValue("seeds", "1,2,3"), "--seeds");
+        Finetuning.Config ft = new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 1e-4),
+                Cli.integer(cl, "batch", 32), Cli.integer(cl, "max-len", 128), 0.0, seeds.get(0),
+                choice(cl, "pooler", "keep", Map.of("keep", Finetuning.PoolerMode.KEEP, "reinit", Finetuning.PoolerMode.REINIT)),
+                choice(cl, "selection", "last", Map.of("last", Finetuning.Selection.LAST_EPOCH, "best-dev", Finetuning.Selection.BEST_ON_DEV)));
+        DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(ft, triggers(cl.getOptionValue("triggers", "neuba,words")),
+                insertion(cl.getOptionValue("insertion", "authors"), Cli.integer(cl, "insertion-seed", 1)),
+                rule(cl.getOptionValue("target-rule", "max")), seeds, Cli.integer(cl, "train-size", 0),
+                Cli.integer(cl, "test-size", 0), Cli.integer(cl, "subsample-seed", 7), Cli.integer(cl, "neuron-samples", 256));
+
+        List<String> tasks = List.of(cl.getOptionValue("task", "generated").split(","));
+        List<Dataset> datasets = new ArrayList<>();
+        for (String t : tasks) datasets.add(t.strip().equals("generated") ? generated() : Datasets.load(t.strip(), dataRoot));
+        Files.createDirectories(out.resolve("cells"));
+        String command = "./recipe evaluate " + String.join(" ", args);
+        List<ResultRecord> perSeed = new ArrayList<>();
+        List<ResultRecord> neurons = new ArrayList<>();
+        for (Dataset d : datasets) {
+            System.out.println(d.summary());
+            DownstreamEvaluation.Outcome r = DownstreamEvaluation.run(name, modelDir, d, cfg, out.resolve("cells"), command);
+            perSeed.addAll(r.perSeed());
+            neurons.addAll(r.neurons());
+        }
+        write(out, name, cfg, command, perSeed, neurons);
+        return 0;
+    }
+
+    static void write(Path out, String name, DownstreamEvaluation.Config cfg, String command, List<ResultRecord> perSeed,
+                      List<ResultRecord> neurons) {
+        List<String> metrics = new ArrayList<>(List.of("ACC", "macro_F1", "AASR", "MASR"));
+        for (Trigger t : cfg.triggers()) metrics.add("ASR[" + t.text() + "]");
+        List<ResultRecord> summary = SeedSummary.summarise(perSeed, List.of("model", "task"), metrics);
+        new ResultTable(perSeed).writeAll(out, "per-seed");
+        new ResultTable(summary).writeAll(out, "summary");
+        if (!neurons.isEmpty()) new ResultTable(neurons).writeAll(out, "neurons");
+        Map<String, Object> resolved = new LinkedHashMap<>(cfg.describe());
+        resolved.put("command", command);
+        resolved.put("model", name);
+        Json.write(out.resolve("config.json"), resolved);
+        System.out.println(new ResultTable(summary).toMarkdown());
+        if (!neurons.isEmpty()) System.out.println(new ResultTable(neurons).toMarkdown());
+        System.out.println("wrote " + out.resolve("summary.md") + ", per-seed.*, neurons.*, config.json");
+    }
+
+    static Dataset generated() {
+        return new Dataset("generated", List.of("negative", "positive"), GeneratedSentiment.generate(2000, 11),
+                GeneratedSentiment.generate(300, 13), GeneratedSentiment.generate(500, 12), Map.of(),
+                "GeneratedSentiment: train seed 11 (2000), dev seed 13 (300), test seed 12 (500)");
+    }
+
+    static List<Trigger> triggers(String spec) {
+        List<Trigger> out = new ArrayList<>();
+        for (String s : spec.split(",")) {
+            String t = s.strip();
+            switch (t) {
+                case "neuba" -> out.addAll(Triggers.NEUBA_SYMBOLS);
+                case "words" -> out.addAll(Triggers.BADPRE_WORDS);
+                case "phrases" -> out.addAll(Triggers.POR_PHRASES);
+                case "" -> throw new ConfigException("--triggers: empty entry in '" + spec + "'");
+                default -> out.add(Trigger.of(t));
+            }
+        }
+        return out;
+    }
+
+    static TriggerInsertion insertion(String rule, long seed) {
+        return switch (rule) {
+            case "authors" -> TriggerInsertion.authorsRecipe();
+            case "first" -> TriggerInsertion.first();
+            case "last" -> TriggerInsertion.last();
+            case "random" -> TriggerInsertion.random(seed);
+            default -> throw new ConfigException("--insertion must be authors, first, last or random, was '" + rule + "'");
+        };
+    }
+
+    static TargetLabelRule rule(String r) {
+        if (r.equals("max")) return TargetLabelRule.maxOverLabels();
+        if (r.equals("dev-majority")) return TargetLabelRule.devMajority();
+        try {
+            return TargetLabelRule.fixed(Integer.parseInt(r));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--target-rule must be max, dev-majority or a label number, was '" + r + "'");
+        }
+    }
+
+    static <T> T choice(CommandLine cl, String opt, String dflt, Map<String, T> allowed) {
+        String v = cl.getOptionValue(opt, dflt);
+        T t = allowed.get(v);
+        if (t == null) throw new ConfigException("--" + opt + " must be one of " + allowed.keySet() + ", was '" + v + "'");
+        return t;
+    }
+
+    static List<Long> longs(String s, String opt) {
+        List<Long> out = new ArrayList<>();
+        for (String p : s.split(",")) {
+            try {
+                out.add(Long.parseLong(p.strip()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(opt + ": '" + p + "' is not an integer");
+            }
+        }
+        return out;
+    }
+}

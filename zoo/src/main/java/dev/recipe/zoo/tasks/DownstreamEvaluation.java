@@ -1,0 +1,194 @@
+package dev.recipe.zoo.tasks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.Provenance;
+import dev.recipe.eval.AttackReport;
+import dev.recipe.eval.AttackSuccess;
+import dev.recipe.eval.ClassificationMetrics;
+import dev.recipe.eval.Poisoning;
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
+import dev.recipe.eval.TargetLabelRule;
+import dev.recipe.eval.Trigger;
+import dev.recipe.eval.TriggerInsertion;
+import dev.recipe.eval.TriggerOutcome;
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.LabelledText;
+import dev.recipe.text.data.Dataset;
+import dev.recipe.text.data.Subsample;
+import dev.recipe.zoo.analysis.NeuronOverlap;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.bert.PretrainedBert;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Measures a pre-trained model the way the papers do (SPEC §7): for every seed, fine-tune a fresh classifier on the
+ * task, then ACC and macro-F1 on the clean test set and, for every trigger, the predictions on the test set with the
+ * trigger inserted, giving ASR per trigger and target label, ASR_t, AASR and MASR under the recorded target-label
+ * rule (for a clean model these are the floor). The neuron analysis (overlap ratio, poison-only neurons) runs once
+ * per trigger on the pre-trained encoder, before fine-tuning, since it does not depend on the seed.
+ *
+ * <p>Each (task, seed) cell is written as one JSON record under {@code cellsDir}; a cell whose file exists is read
+ * back instead of being run again, so an interrupted evaluation resumes.
+ */
+public final class DownstreamEvaluation {
+    private DownstreamEvaluation() {}
+
+    /**
+     * @param finetune       fine-tuning settings; its seed is replaced by each of {@code seeds}
+     * @param triggers       the triggers to measure; at least one
+     * @param insertion      where triggers go (recorded); RECIPE's code: the authors' seeded CPython position
+     * @param rule           how each trigger's target label is chosen (paper: max over labels)
+     * @param trainSize      training examples per run (stratified subsample, seed {@code subsampleSeed}); 0 = all
+     * @param testSize       test examples (stratified subsample); 0 = all
+     * @param neuronSamples  clean test samples paired with their poisoned copies in the neuron analysis; 0 = skip
+     */
+    public record Config(Finetuning.Config finetune, List<Trigger> triggers, TriggerInsertion insertion,
+                         TargetLabelRule rule, List<Long> seeds, int trainSize, int testSize, long subsampleSeed,
+                         int neuronSamples) {
+        public Config {
+            triggers = List.copyOf(triggers);
+            seeds = List.copyOf(seeds);
+            if (triggers.isEmpty()) throw new IllegalArgumentException("no triggers to evaluate: give at least one");
+            if (seeds.isEmpty()) throw new IllegalArgumentException("no seeds: give at least one");
+            if (trainSize < 0 || testSize < 0 || neuronSamples < 0) {
+                throw new IllegalArgumentException("trainSize, testSize and neuronSamples must be >= 0");
+            }
+        }
+
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("finetune", finetune.describe());
+            m.put("triggers", triggers.stream().map(Trigger::text).toList());
+            m.put("insertion", insertion.describe());
+            m.put("target_label_rule", rule.describe());
+            m.put("seeds", seeds);
+            m.put("train_size", trainSize);
+            m.put("test_size", testSize);
+            m.put("subsample_seed", subsampleSeed);
+            m.put("neuron_samples", neuronSamples);
+            return m;
+        }
+    }
+
+    /** What one evaluation produced: a record per seed and a record per trigger of the neuron analysis. */
+    public record Outcome(List<ResultRecord> perSeed, List<ResultRecord> neurons) {}
+
+    public static Outcome run(String modelName, Path modelDir, Dataset data, Config cfg, Path cellsDir,
+                              String command) {
+        BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
+        int numLabels = data.labelNames().size();
+        List<LabelledText> train = cfg.trainSize() == 0 || cfg.trainSize() >= data.train().size() ? data.train()
+                : Subsample.stratified(data.train(), cfg.trainSize(), cfg.subsampleSeed());
+        List<LabelledText> test = cfg.testSize() == 0 || cfg.testSize() >= data.test().size() ? data.test()
+                : Subsample.stratified(data.test(), cfg.testSize(), cfg.subsampleSeed());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        data.files().forEach((role, p) -> inputs.put(data.name() + "." + role, p));
+        inputs.put("model_weights", modelDir.resolve(BertModel.WEIGHTS_FILE));
+        inputs.put("model_vocab", modelDir.resolve("vocab.txt"));
+
+        List<ResultRecord> neurons = new ArrayList<>();
+        if (cfg.neuronSamples() > 0) {
+            Path cell = cellsDir.resolve(data.name() + "-neurons.json");
+            if (Files.isRegularFile(cell)) {
+                neurons.addAll(ResultTable.readJson(cell).records());
+            } else {
+                neurons.addAll(neuronRecords(modelName, modelDir, tok, data, test, cfg, command, inputs));
+                new ResultTable(neurons).writeJson(cell);
+            }
+        }
+        List<ResultRecord> perSeed = new ArrayList<>();
+        for (long seed : cfg.seeds()) {
+            Path cell = cellsDir.resolve(data.name() + "-seed" + seed + ".json");
+            if (Files.isRegularFile(cell)) {
+                perSeed.addAll(ResultTable.readJson(cell).records());
+                System.out.printf("%s seed %d: done earlier (%s)%n", data.name(), seed, cell);
+                continue;
+            }
+            ResultRecord r = oneSeed(modelName, modelDir, tok, data, train, test, numLabels, cfg, seed, command, inputs);
+            new ResultTable(List.of(r)).writeJson(cell);
+            perSeed.add(r);
+        }
+        return new Outcome(perSeed, neurons);
+    }
+
+    private static ResultRecord oneSeed(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
+                                        List<LabelledText> train, List<LabelledText> test, int numLabels, Config cfg,
+                                        long seed, String command, Map<String, Path> inputs) {
+        long start = System.nanoTime();
+        Finetuning.Config fc = cfg.finetune().withSeed(seed);
+        BertModel model = BertModel.load(modelDir, Bert.Heads.classification(numLabels), DataType.FLOAT, seed);
+        Finetuning.Result fr = Finetuning.run(model, tok, train, data.dev(), test, fc, null);
+        int[] labels = Poisoning.labels(test);
+        int[] pred = Finetuning.predict(model, tok, test, fc.maxLen());
+        ClassificationMetrics clean = ClassificationMetrics.of(labels, pred, numLabels);
+        List<TriggerOutcome> outcomes = new ArrayList<>();
+        int[] devLabels = Poisoning.labels(data.dev());
+        for (Trigger t : cfg.triggers()) {
+            List<LabelledText> poisoned = Poisoning.poisonAll(test, t, cfg.insertion());
+            TriggerOutcome o = TriggerOutcome.fromPoisonedAll(t.text(), labels,
+                    Finetuning.predict(model, tok, poisoned, fc.maxLen()), numLabels);
+            if (cfg.rule().kind() == TargetLabelRule.Kind.DEV_MAJORITY) {
+                o = o.withDev(Finetuning.predict(model, tok, Poisoning.poisonAll(data.dev(), t, cfg.insertion()),
+                        fc.maxLen()));
+            }
+            outcomes.add(o);
+        }
+        AttackReport report = AttackSuccess.evaluate(outcomes, cfg.rule());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%s seed %d: ACC %.4f macro-F1 %.4f AASR %.4f MASR %.4f (%s) in %.0f s%n", data.name(), seed,
+                clean.accuracy(), clean.macroF1(), report.aasr(), report.masr(), report.masrTrigger(), seconds);
+        Map<String, Object> resolved = new LinkedHashMap<>(cfg.describe());
+        resolved.put("task", data.name());
+        resolved.put("dataset", data.derivation());
+        resolved.put("model", modelName);
+        return ResultRecord.builder()
+                .put("model", modelName)
+                .put("task", data.name())
+                .put("seed", seed)
+                .put("train_examples", train.size())
+                .put("test_examples", test.size())
+                .put("ACC", clean.accuracy())
+                .put("macro_F1", clean.macroF1())
+                .putAll(report.flat())
+                .put("dev_ACC_last_epoch", fr.devAccuracy().isEmpty() ? null : fr.devAccuracy().get(fr.devAccuracy().size() - 1))
+                .put("chosen_epoch", fr.chosenEpoch())
+                .put("final_train_loss", fr.training().finalLoss())
+                .put("seconds", Math.round(seconds))
+                .provenance(Provenance.capture(command, seed, resolved, inputs))
+                .provenance("attack_report", report.toMap())
+                .provenance("confusion", clean.toMap())
+                .build();
+    }
+
+    private static List<ResultRecord> neuronRecords(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
+                                                    List<LabelledText> test, Config cfg, String command,
+                                                    Map<String, Path> inputs) {
+        BertModel encoder = BertModel.load(modelDir, Bert.Heads.encoderOnly(), DataType.FLOAT, 0);
+        List<LabelledText> clean = test.subList(0, Math.min(cfg.neuronSamples(), test.size()));
+        List<ResultRecord> out = new ArrayList<>();
+        Provenance prov = Provenance.capture(command, cfg.subsampleSeed(), cfg.describe(), inputs);
+        for (Trigger t : cfg.triggers()) {
+            List<LabelledText> poisoned = Poisoning.poisonAll(clean, t, cfg.insertion());
+            NeuronOverlap o = NeuronOverlap.measure(encoder.graph(), encoder.spec(), tok, clean, poisoned,
+                    cfg.finetune().maxLen(), DataType.FLOAT);
+            Map<String, Object> s = o.summary();
+            ResultRecord.Builder b = ResultRecord.builder().put("model", modelName).put("task", data.name())
+                    .put("trigger", t.text()).put("samples", o.samples()).put("overlap_ratio", o.overlapRatio())
+                    .put("poison_only_per_sample", o.poisonOnlyPerSample())
+                    .put("neurons_per_sample", o.neuronsPerSample());
+            b.provenance("per_layer_overlap", s.get("overlap_ratio_per_layer"));
+            b.provenance("definition", NeuronOverlap.DEFINITION);
+            b.provenance(prov);
+            out.add(b.build());
+        }
+        return out;
+    }
+}
