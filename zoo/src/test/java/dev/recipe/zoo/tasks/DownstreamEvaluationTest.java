@@ -1,0 +1,74 @@
+package dev.recipe.zoo.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
+import dev.recipe.eval.TargetLabelRule;
+import dev.recipe.eval.TriggerInsertion;
+import dev.recipe.eval.Triggers;
+import dev.recipe.text.LabelledText;
+import dev.recipe.text.Vocabulary;
+import dev.recipe.text.data.Dataset;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class DownstreamEvaluationTest {
+    static List<LabelledText> easy(int n, long seed) {
+        // w5 means 1, w6 means 0
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        List<LabelledText> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            out.add(new LabelledText("w" + (20 + r.nextInt(50)) + " " + (label == 1 ? "w5" : "w6") + " w"
+                    + (20 + r.nextInt(50)), label));
+        }
+        return out;
+    }
+
+    @Test
+    void recordsEveryMetricAndResumesFinishedCells(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model");
+        Files.createDirectories(model);
+        Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 1).save(model, Map.of());
+        List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
+        for (int i = tokens.size(); i < 99; i++) tokens.add("w" + i);
+        Vocabulary.of(tokens).save(model.resolve("vocab.txt"));
+        Dataset d = new Dataset("easy", List.of("zero", "one"), easy(256, 1), easy(32, 2), easy(40, 3), Map.of(), "test data");
+        DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(
+                new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1), Triggers.of("w90", "w91"), TriggerInsertion.first(),
+                TargetLabelRule.maxOverLabels(), List.of(1L, 2L), 0, 0, 7, 8);
+        Path cells = tmp.resolve("cells");
+        Files.createDirectories(cells);
+        DownstreamEvaluation.Outcome o = DownstreamEvaluation.run("tiny", model, d, cfg, cells, "test");
+        assertEquals(2, o.perSeed().size());
+        assertEquals(2, o.neurons().size());
+        ResultRecord r = o.perSeed().get(0);
+        for (String k : List.of("ACC", "macro_F1", "AASR", "MASR", "ASR[w90]", "ASR[w91]", "target[w90]")) {
+            assertTrue(r.values().containsKey(k), k + " in " + r.values().keySet());
+        }
+        assertTrue((Double) r.get("ACC") >= 0.9, "tiny model learns the easy task: " + r.get("ACC"));
+        assertTrue(r.provenance().containsKey("gitRevision") && r.provenance().containsKey("inputSha256"));
+
+        // a finished cell is read back, not recomputed: doctor its ACC and see it come back
+        Path cell = cells.resolve("easy-seed1.json");
+        ResultRecord doctored = ResultTable.readJson(cell).records().get(0).with("ACC", 0.123);
+        new ResultTable(List.of(doctored)).writeJson(cell);
+        DownstreamEvaluation.Outcome again = DownstreamEvaluation.run("tiny", model, d, cfg, cells, "test");
+        assertEquals(0.123, (Double) again.perSeed().get(0).get("ACC"), 0);
+
+        assertThrows(IllegalArgumentException.class, () -> new DownstreamEvaluation.Config(cfg.finetune(), List.of(),
+                TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0));
+    }
+}
