@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.recipe.core.AtomicFiles;
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.eval.ResultRecord;
@@ -62,6 +63,9 @@ final class EvaluateCommand implements Main.Command {
         o.addOption(Cli.opt("insertion-seed", "N", "seed of --insertion random, default 1"));
         o.addOption(Cli.opt("target-rule", "RULE", "max (default, paper), dev-majority, or a label number"));
         o.addOption(Cli.opt("neuron-samples", "N", "test samples in the neuron analysis, default 256 (0 = skip)"));
+        o.addOption(Cli.opt("record-card", null, "write the SST-2 dev accuracies into the model's evaluation.json and "
+                + "MODEL_CARD.md (pre-trained vs random initialisation)"));
+        o.addOption(Cli.opt("init", "MODE", "pretrained (default) or random: the same architecture from random weights"));
         CommandLine cl = Cli.parse("evaluate", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("out")) throw new ConfigException("--out is required (" + EXAMPLE + ")");
@@ -77,7 +81,8 @@ final class EvaluateCommand implements Main.Command {
         DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(ft, triggers(cl.getOptionValue("triggers", "neuba,words")),
                 insertion(cl.getOptionValue("insertion", "authors"), Cli.integer(cl, "insertion-seed", 1)),
                 rule(cl.getOptionValue("target-rule", "max")), seeds, Cli.integer(cl, "train-size", 0),
-                Cli.integer(cl, "test-size", 0), Cli.integer(cl, "subsample-seed", 7), Cli.integer(cl, "neuron-samples", 256));
+                Cli.integer(cl, "test-size", 0), Cli.integer(cl, "subsample-seed", 7), Cli.integer(cl, "neuron-samples", 256),
+                choice(cl, "init", "pretrained", Map.of("pretrained", false, "random", true)));
 
         List<String> tasks = List.of(cl.getOptionValue("task", "generated").split(","));
         List<Dataset> datasets = new ArrayList<>();
@@ -93,14 +98,56 @@ final class EvaluateCommand implements Main.Command {
             neurons.addAll(r.neurons());
         }
         write(out, name, cfg, command, perSeed, neurons);
+        if (cl.hasOption("record-card")) recordCard(modelDir, cfg, command, perSeed);
         return 0;
+    }
+
+    /** Merges this run's SST-2 dev accuracies (one initialisation) into the model's evaluation.json, re-renders the card. */
+    static void recordCard(Path modelDir, DownstreamEvaluation.Config cfg, String command, List<ResultRecord> perSeed)
+            throws java.io.IOException {
+        List<Double> dev = new ArrayList<>();
+        long trainSize = -1;
+        for (ResultRecord r : perSeed) {
+            if (!"sst2".equals(r.get("task"))) continue;
+            dev.add(((Number) r.get("dev_ACC_last_epoch")).doubleValue());
+            trainSize = ((Number) r.get("train_examples")).longValue();
+        }
+        if (dev.isEmpty()) throw new ConfigException("--record-card needs --task to include sst2");
+        Path evFile = modelDir.resolve("evaluation.json");
+        Map<String, Object> ev = new LinkedHashMap<>();
+        if (Files.exists(evFile)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> old = Json.MAPPER.readValue(evFile.toFile(), Map.class);
+            ev.putAll(old);
+        }
+        String init = cfg.randomInit() ? "random" : "pretrained";
+        String description = String.format("Fine-tuned on a stratified subsample of %d SST-2 training sentences (seed %d), "
+                + "evaluated on SST-2 dev (%s); %s; seeds %s. Made by `recipe evaluate`.", trainSize, cfg.subsampleSeed(),
+                "872 sentences" + (cfg.testSize() > 0 && cfg.testSize() < 872 ? ", subsampled to " + cfg.testSize() : ""),
+                cfg.finetune().describe(), cfg.seeds());
+        if (!description.equals(ev.get("description"))) {
+            ev.remove("pretrained");
+            ev.remove("random");
+            ev.remove("command");
+        }
+        ev.put("metric", "ACC (SST-2 dev)");
+        ev.put("description", description);
+        Object prevCmd = ev.get("command");
+        ev.put("command", prevCmd == null || prevCmd.toString().equals(command) ? command : prevCmd + "` and `" + command);
+        ev.put(init, Map.of("per_seed", dev, "mean", dev.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        Json.write(evFile, ev);
+        ModelCard.write(modelDir, modelDir.getFileName().toString());
+        System.out.println("recorded " + init + " SST-2 dev accuracies in " + evFile + " and MODEL_CARD.md");
     }
 
     static void write(Path out, String name, DownstreamEvaluation.Config cfg, String command, List<ResultRecord> perSeed,
                       List<ResultRecord> neurons) {
         List<String> metrics = new ArrayList<>(List.of("ACC", "macro_F1", "AASR", "MASR"));
         for (Trigger t : cfg.triggers()) metrics.add("ASR[" + t.text() + "]");
-        List<ResultRecord> summary = SeedSummary.summarise(perSeed, List.of("model", "task"), metrics);
+        List<String> devMetrics = List.of("dev_ACC_last_epoch");
+        List<String> all = new ArrayList<>(metrics);
+        all.addAll(devMetrics);
+        List<ResultRecord> summary = SeedSummary.summarise(perSeed, List.of("model", "init", "task"), all);
         new ResultTable(perSeed).writeAll(out, "per-seed");
         new ResultTable(summary).writeAll(out, "summary");
         if (!neurons.isEmpty()) new ResultTable(neurons).writeAll(out, "neurons");
@@ -108,10 +155,36 @@ final class EvaluateCommand implements Main.Command {
         resolved.put("command", command);
         resolved.put("model", name);
         Json.write(out.resolve("config.json"), resolved);
-        System.out.println(new ResultTable(summary).toMarkdown());
+        ResultTable sumTable = new ResultTable(summary);
+        StringBuilder md = new StringBuilder();
+        md.append("# Downstream evaluation: ").append(name).append("\n\n");
+        md.append("Generated by `").append(command).append("` (resolved settings in `config.json`; every per-seed record ")
+          .append("in `per-seed.json` carries its provenance: git revision, library versions, data and model sha256).\n\n");
+        md.append("Protocol (SPEC §7): fine-tune a fresh linear classifier on the pooler output, all parameters trainable; ")
+          .append("ACC and macro-F1 on the clean test set; for each trigger the test set with the trigger inserted once per ")
+          .append("sample (").append(cfg.insertion()).append("), ASR_t^C = share of samples whose true label is not C that ")
+          .append("are predicted C, ASR_t by the rule ").append(cfg.rule()).append(", AASR = mean over triggers, ")
+          .append("MASR = max. On a clean model these ASRs are the floor. Values are percent, mean ± sample std over ")
+          .append(cfg.seeds().size()).append(" seeds ").append(cfg.seeds()).append(".\n\n");
+        md.append("Fine-tuning: ").append(cfg.finetune().describe()).append("; training subsample ")
+          .append(cfg.trainSize() == 0 ? "all" : cfg.trainSize()).append(", test and dev subsample ")
+          .append(cfg.testSize() == 0 ? "all" : cfg.testSize()).append(" (stratified, seed ").append(cfg.subsampleSeed())
+          .append(").\n\n## Summary\n\n").append(sumTable.toMarkdown()).append("\n");
+        if (!neurons.isEmpty()) {
+            md.append("## Neurons (pre-trained encoder, before fine-tuning)\n\n").append(NEURON_NOTE).append("\n\n")
+              .append(new ResultTable(neurons).toMarkdown()).append("\n");
+        }
+        md.append("## Per seed\n\n").append(new ResultTable(perSeed).toMarkdown()).append("\n");
+        AtomicFiles.writeString(out.resolve("REPORT.md"), md.toString());
+        System.out.println(sumTable.toMarkdown());
         if (!neurons.isEmpty()) System.out.println(new ResultTable(neurons).toMarkdown());
-        System.out.println("wrote " + out.resolve("summary.md") + ", per-seed.*, neurons.*, config.json");
+        System.out.println("wrote " + out.resolve("REPORT.md") + ", summary.*, per-seed.*, neurons.*, config.json");
     }
+
+    static final String NEURON_NOTE = "Neurons = first-token outputs of every intermediate dense layer (before GELU); "
+            + "activated = value > 0 after the activation. Overlap ratio = A / B with A = neurons active on both a clean "
+            + "sample and its triggered copy, B = neurons active on the triggered copy, summed over pairs; poison-only = "
+            + "neurons active on the triggered copy only, mean per sample.";
 
     static Dataset generated() {
         return new Dataset("generated", List.of("negative", "positive"), GeneratedSentiment.generate(2000, 11),

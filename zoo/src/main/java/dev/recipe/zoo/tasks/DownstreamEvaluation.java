@@ -24,6 +24,7 @@ import dev.recipe.text.data.Dataset;
 import dev.recipe.text.data.Subsample;
 import dev.recipe.zoo.analysis.NeuronOverlap;
 import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertConfig;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.bert.PretrainedBert;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,12 +48,14 @@ public final class DownstreamEvaluation {
      * @param insertion      where triggers go (recorded); RECIPE's code: the authors' seeded CPython position
      * @param rule           how each trigger's target label is chosen (paper: max over labels)
      * @param trainSize      training examples per run (stratified subsample, seed {@code subsampleSeed}); 0 = all
-     * @param testSize       test examples (stratified subsample); 0 = all
+     * @param testSize       test examples (stratified subsample); 0 = all; the dev set is subsampled to the same size
      * @param neuronSamples  clean test samples paired with their poisoned copies in the neuron analysis; 0 = skip
+     * @param randomInit     fine-tune the same architecture from random initialisation instead of the model's
+     *                       weights (the baseline that shows what pre-training is worth)
      */
     public record Config(Finetuning.Config finetune, List<Trigger> triggers, TriggerInsertion insertion,
                          TargetLabelRule rule, List<Long> seeds, int trainSize, int testSize, long subsampleSeed,
-                         int neuronSamples) {
+                         int neuronSamples, boolean randomInit) {
         public Config {
             triggers = List.copyOf(triggers);
             seeds = List.copyOf(seeds);
@@ -74,6 +77,7 @@ public final class DownstreamEvaluation {
             m.put("test_size", testSize);
             m.put("subsample_seed", subsampleSeed);
             m.put("neuron_samples", neuronSamples);
+            m.put("init", randomInit ? "random" : "pretrained");
             return m;
         }
     }
@@ -89,6 +93,8 @@ public final class DownstreamEvaluation {
                 : Subsample.stratified(data.train(), cfg.trainSize(), cfg.subsampleSeed());
         List<LabelledText> test = cfg.testSize() == 0 || cfg.testSize() >= data.test().size() ? data.test()
                 : Subsample.stratified(data.test(), cfg.testSize(), cfg.subsampleSeed());
+        List<LabelledText> dev = cfg.testSize() == 0 || cfg.testSize() >= data.dev().size() ? data.dev()
+                : Subsample.stratified(data.dev(), cfg.testSize(), cfg.subsampleSeed());
         Map<String, Path> inputs = new LinkedHashMap<>();
         data.files().forEach((role, p) -> inputs.put(data.name() + "." + role, p));
         inputs.put("model_weights", modelDir.resolve(BertModel.WEIGHTS_FILE));
@@ -96,7 +102,7 @@ public final class DownstreamEvaluation {
 
         List<ResultRecord> neurons = new ArrayList<>();
         if (cfg.neuronSamples() > 0) {
-            Path cell = cellsDir.resolve(data.name() + "-neurons.json");
+            Path cell = cellsDir.resolve(data.name() + (cfg.randomInit() ? "-random" : "") + "-neurons.json");
             if (Files.isRegularFile(cell)) {
                 neurons.addAll(ResultTable.readJson(cell).records());
             } else {
@@ -106,13 +112,13 @@ public final class DownstreamEvaluation {
         }
         List<ResultRecord> perSeed = new ArrayList<>();
         for (long seed : cfg.seeds()) {
-            Path cell = cellsDir.resolve(data.name() + "-seed" + seed + ".json");
+            Path cell = cellsDir.resolve(data.name() + (cfg.randomInit() ? "-random" : "") + "-seed" + seed + ".json");
             if (Files.isRegularFile(cell)) {
                 perSeed.addAll(ResultTable.readJson(cell).records());
                 System.out.printf("%s seed %d: done earlier (%s)%n", data.name(), seed, cell);
                 continue;
             }
-            ResultRecord r = oneSeed(modelName, modelDir, tok, data, train, test, numLabels, cfg, seed, command, inputs);
+            ResultRecord r = oneSeed(modelName, modelDir, tok, data, train, dev, test, numLabels, cfg, seed, command, inputs);
             new ResultTable(List.of(r)).writeJson(cell);
             perSeed.add(r);
         }
@@ -120,23 +126,26 @@ public final class DownstreamEvaluation {
     }
 
     private static ResultRecord oneSeed(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
-                                        List<LabelledText> train, List<LabelledText> test, int numLabels, Config cfg,
+                                        List<LabelledText> train, List<LabelledText> dev, List<LabelledText> test,
+                                        int numLabels, Config cfg,
                                         long seed, String command, Map<String, Path> inputs) {
         long start = System.nanoTime();
         Finetuning.Config fc = cfg.finetune().withSeed(seed);
-        BertModel model = BertModel.load(modelDir, Bert.Heads.classification(numLabels), DataType.FLOAT, seed);
-        Finetuning.Result fr = Finetuning.run(model, tok, train, data.dev(), test, fc, null);
+        BertModel model = cfg.randomInit()
+                ? Bert.build(BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE)), Bert.Heads.classification(numLabels),
+                        DataType.FLOAT, seed)
+                : BertModel.load(modelDir, Bert.Heads.classification(numLabels), DataType.FLOAT, seed);
+        Finetuning.Result fr = Finetuning.run(model, tok, train, dev, test, fc, null);
         int[] labels = Poisoning.labels(test);
         int[] pred = Finetuning.predict(model, tok, test, fc.maxLen());
         ClassificationMetrics clean = ClassificationMetrics.of(labels, pred, numLabels);
         List<TriggerOutcome> outcomes = new ArrayList<>();
-        int[] devLabels = Poisoning.labels(data.dev());
         for (Trigger t : cfg.triggers()) {
             List<LabelledText> poisoned = Poisoning.poisonAll(test, t, cfg.insertion());
             TriggerOutcome o = TriggerOutcome.fromPoisonedAll(t.text(), labels,
                     Finetuning.predict(model, tok, poisoned, fc.maxLen()), numLabels);
             if (cfg.rule().kind() == TargetLabelRule.Kind.DEV_MAJORITY) {
-                o = o.withDev(Finetuning.predict(model, tok, Poisoning.poisonAll(data.dev(), t, cfg.insertion()),
+                o = o.withDev(Finetuning.predict(model, tok, Poisoning.poisonAll(dev, t, cfg.insertion()),
                         fc.maxLen()));
             }
             outcomes.add(o);
@@ -152,8 +161,10 @@ public final class DownstreamEvaluation {
         return ResultRecord.builder()
                 .put("model", modelName)
                 .put("task", data.name())
+                .put("init", cfg.randomInit() ? "random" : "pretrained")
                 .put("seed", seed)
                 .put("train_examples", train.size())
+                .put("dev_examples", dev.size())
                 .put("test_examples", test.size())
                 .put("ACC", clean.accuracy())
                 .put("macro_F1", clean.macroF1())
@@ -171,7 +182,9 @@ public final class DownstreamEvaluation {
     private static List<ResultRecord> neuronRecords(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
                                                     List<LabelledText> test, Config cfg, String command,
                                                     Map<String, Path> inputs) {
-        BertModel encoder = BertModel.load(modelDir, Bert.Heads.encoderOnly(), DataType.FLOAT, 0);
+        BertModel encoder = cfg.randomInit()
+                ? Bert.build(BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE)), Bert.Heads.encoderOnly(), DataType.FLOAT, 0)
+                : BertModel.load(modelDir, Bert.Heads.encoderOnly(), DataType.FLOAT, 0);
         List<LabelledText> clean = test.subList(0, Math.min(cfg.neuronSamples(), test.size()));
         List<ResultRecord> out = new ArrayList<>();
         Provenance prov = Provenance.capture(command, cfg.subsampleSeed(), cfg.describe(), inputs);

@@ -48,7 +48,7 @@ class DownstreamEvaluationTest {
         Dataset d = new Dataset("easy", List.of("zero", "one"), easy(256, 1), easy(32, 2), easy(40, 3), Map.of(), "test data");
         DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(
                 new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1), Triggers.of("w90", "w91"), TriggerInsertion.first(),
-                TargetLabelRule.maxOverLabels(), List.of(1L, 2L), 0, 0, 7, 8);
+                TargetLabelRule.maxOverLabels(), List.of(1L, 2L), 0, 0, 7, 8, false);
         Path cells = tmp.resolve("cells");
         Files.createDirectories(cells);
         DownstreamEvaluation.Outcome o = DownstreamEvaluation.run("tiny", model, d, cfg, cells, "test");
@@ -69,6 +69,6 @@ class DownstreamEvaluationTest {
         assertEquals(0.123, (Double) again.perSeed().get(0).get("ACC"), 0);
 
         assertThrows(IllegalArgumentException.class, () -> new DownstreamEvaluation.Config(cfg.finetune(), List.of(),
-                TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0));
+                TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0, false));
     }
 }
