@@ -1,0 +1,131 @@
+package dev.recipe.defense;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.zoo.bert.BertModel;
+
+/**
+ * The registry: a name and a factory per defense. Adding a defense is one line here plus its config.
+ * Budgets of the pruning baselines are fractions of all neurons, the RECIPE appendix's BERT-base counts scaled
+ * (FP-GM 3072×4 of 3072×12 = 1/3, FP-GA 3072×6 = 1/2, and 3072×8 = 2/3 against NeuBA).
+ */
+public final class Defenses {
+    private Defenses() {}
+
+    /** Settings a defense factory may read; anything unset keeps the defense's default. */
+    public record Options(Integer epochs, Double lambda, Double learningRate, Integer batchSize, Long seed,
+                          List<Integer> checkpointEpochs, int maxLen) {
+        public static Options defaults() { return new Options(null, null, null, null, null, List.of(), 64); }
+
+        RecipeConfig apply(RecipeConfig c) {
+            if (epochs != null) c = c.withEpochs(epochs);
+            if (lambda != null) c = c.withLambda(lambda);
+            if (learningRate != null) c = c.withLearningRate(learningRate);
+            if (batchSize != null) c = c.withBatchSize(batchSize);
+            if (seed != null) c = c.withSeed(seed);
+            return c.withCheckpointEpochs(checkpointEpochs);
+        }
+    }
+
+    private static final Map<String, Function<Options, Defense>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("recipe", o -> recipe("recipe", o.apply(RecipeConfig.faithful(8))));
+        REGISTRY.put("recipe-extended", o -> recipe("recipe-extended", o.apply(RecipeConfig.extended(8))));
+        REGISTRY.put("only-pretrain", o -> recipe("only-pretrain", o.apply(RecipeConfig.faithful(8)).onlyPretrain()));
+        REGISTRY.put("only-regularisation", o -> recipe("only-regularisation", o.apply(RecipeConfig.faithful(8)).onlyRegularisation()));
+        REGISTRY.put("fp", o -> pruning("fp", true, 1.0, o.maxLen()));
+        REGISTRY.put("fp-gm", o -> pruning("fp-gm", false, 1.0 / 3, o.maxLen()));
+        REGISTRY.put("fp-ga", o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
+        REGISTRY.put("fp-ga-neuba", o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
+        REGISTRY.put("reinit-pooler", o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
+        REGISTRY.put("reinit-last-layer", o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
+    }
+
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    public static Defense create(String name, Options options) {
+        Function<Options, Defense> f = REGISTRY.get(name);
+        if (f == null) throw new IllegalArgumentException("unknown defense '" + name + "'; known: " + names());
+        return f.apply(options);
+    }
+
+    static Defense recipe(String name, RecipeConfig cfg) {
+        return new Defense() {
+            public String name() { return name; }
+            public Map<String, Object> describe() { return cfg.describe(); }
+            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+                                             BiConsumer<Integer, BertModel> onEpoch) {
+                Recipe.Result r = Recipe.purify(model, tok, aux, cfg, work, onEpoch);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("norm_before", r.totalNormBefore());
+                m.put("norm_after", r.totalNormAfter());
+                m.put("norms_before", r.normsBefore());
+                m.put("norms_after", r.normsAfter());
+                m.put("steps", r.training().finalStep());
+                m.put("resumed_from", r.training().resumedFrom());
+                m.put("seconds", r.training().wallTime().toMillis() / 1e3);
+                m.put("loss_curve", r.loss());
+                m.put("pretrain_loss_curve", r.pretrainLoss());
+                m.put("norm_curve", r.norm());
+                return m;
+            }
+        };
+    }
+
+    static Defense pruning(String name, boolean lastLayerOnly, double fraction, int maxLen) {
+        return new Defense() {
+            public String name() { return name; }
+            public Map<String, Object> describe() {
+                Map<String, Object> m = new TreeMap<>();
+                m.put("scope", lastLayerOnly ? "last layer" : "global (all layers)");
+                m.put("fraction_of_scope", fraction);
+                m.put("criterion", FinePruning.CRITERION);
+                m.put("max_len", maxLen);
+                return m;
+            }
+            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+                                             BiConsumer<Integer, BertModel> onEpoch) {
+                long t0 = System.nanoTime();
+                double[][] mean = FinePruning.meanActivations(model, tok, aux, maxLen);
+                int last = mean.length - 1;
+                List<Integer> layers = lastLayerOnly ? List.of(last) : null;
+                int scope = lastLayerOnly ? mean[last].length : java.util.Arrays.stream(mean).mapToInt(a -> a.length).sum();
+                List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, layers, (int) Math.round(scope * fraction));
+                FinePruning.prune(model, chosen);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("pruned", chosen.size());
+                m.put("of", scope);
+                m.put("pruned_per_layer", FinePruning.perLayer(chosen));
+                m.put("criterion", FinePruning.CRITERION);
+                m.put("seconds", (System.nanoTime() - t0) / 1e9);
+                return m;
+            }
+        };
+    }
+
+    static Defense reinit(String name, String regexOrNullForLastLayer, long seed) {
+        return new Defense() {
+            public String name() { return name; }
+            public Map<String, Object> describe() {
+                return Map.of("target", regexOrNullForLastLayer == null ? "last encoder layer" : regexOrNullForLastLayer,
+                        "seed", seed, "init", "normal(0, initializer_range), zero biases, unit LayerNorm gains");
+            }
+            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+                                             BiConsumer<Integer, BertModel> onEpoch) {
+                String regex = regexOrNullForLastLayer != null ? regexOrNullForLastLayer
+                        : "\\.encoder\\.layer\\." + (model.config().numLayers() - 1) + "\\.";
+                return Map.of("reinitialised", model.reinitialise(regex, seed));
+            }
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package dev.recipe.defense;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import dev.recipe.nn.Losses;
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.train.Schedule;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.train.TrainResult;
+import dev.recipe.train.Trainer;
+import dev.recipe.zoo.ModelSpec;
+import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.data.MaskedLmBatches;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * RECIPE (SPEC §4): {@code L = λ · Σ_{W ∈ spec.regularised} ‖W‖₂ + L_PT}, the norm term added as variables of the
+ * model's own SameDiff graph next to its pre-training loss, minimised on unlabelled auxiliary text.
+ */
+public final class Recipe {
+    public static final String NORM = "recipe_norm";
+    public static final String LOSS = "recipe_loss";
+
+    private Recipe() {}
+
+    /**
+     * What purification did. Curves have one entry per step of this process: {@code pretrainLoss} is L_PT of the
+     * step (the loss minus λ times the norm of the weights the step started from), {@code norm} is Σ‖W‖₂ after it.
+     */
+    public record Result(Map<String, Double> normsBefore, Map<String, Double> normsAfter, List<Double> loss,
+                         List<Double> pretrainLoss, List<Double> norm, TrainResult training) {
+        public double totalNormBefore() { return normsBefore.values().stream().mapToDouble(Double::doubleValue).sum(); }
+        public double totalNormAfter() { return normsAfter.values().stream().mapToDouble(Double::doubleValue).sum(); }
+    }
+
+    /** Adds λ·Σ‖W‖₂ (+ the spec's pre-training loss) to the graph; returns the name of the loss to minimise. */
+    public static String addLoss(SameDiff sd, ModelSpec spec, double lambda, boolean pretrainLoss) {
+        if (pretrainLoss && spec.pretrainLoss() == null) {
+            throw new IllegalArgumentException("the model has no pre-training head; load it with one (BERT: masked LM)");
+        }
+        List<SDVariable> reg = new ArrayList<>();
+        for (String n : spec.regularised()) {
+            SDVariable v = sd.getVariable(n);
+            if (v == null) throw new IllegalArgumentException("ModelSpec names regularised weight '" + n + "' but the graph has none");
+            reg.add(v);
+        }
+        SDVariable norm = Losses.sumOfNorms(sd, NORM, reg);
+        SDVariable total;
+        if (!pretrainLoss) total = norm.mul(lambda);
+        else if (lambda == 0) total = sd.getVariable(spec.pretrainLoss()).mul(1.0);
+        else total = sd.getVariable(spec.pretrainLoss()).add(norm.mul(lambda));
+        return sd.identity(LOSS, total).name();
+    }
+
+    /** ‖W‖₂ of every regularised weight, from the live arrays. */
+    public static Map<String, Double> norms(BertModel model) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, INDArray> w = model.weights();
+        for (String n : model.spec().regularised()) out.put(n, w.get(n).norm2Number().doubleValue());
+        return out;
+    }
+
+    /**
+     * Purifies {@code model} (built with its pre-training head) in place.
+     *
+     * @param checkpointDir  trainer checkpoints (resumable), or null
+     * @param onEpochSaved   called with (epoch, model) after each epoch listed in {@code cfg.checkpointEpochs()}
+     */
+    public static Result purify(BertModel model, BertTokenizer tok, List<String> auxTexts, RecipeConfig cfg,
+                                Path checkpointDir, BiConsumer<Integer, BertModel> onEpochSaved) {
+        if (auxTexts.size() < cfg.batchSize()) {
+            throw new IllegalArgumentException("only " + auxTexts.size() + " auxiliary texts for batch size " + cfg.batchSize());
+        }
+        ModelSpec spec = model.spec();
+        String loss = addLoss(model.graph(), spec, cfg.lambda(), cfg.pretrainLoss());
+        MaskedLmBatches data = MaskedLmBatches.perText(auxTexts, tok, cfg.seqLen(), cfg.batchSize(), cfg.masking(),
+                cfg.seed(), DataType.FLOAT);
+        List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
+        TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
+                .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
+                .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 200)
+                .withLogEverySteps(50);
+        Map<String, Double> before = norms(model);
+        List<Double> losses = new ArrayList<>();
+        List<Double> lpt = new ArrayList<>();
+        List<Double> normCurve = new ArrayList<>();
+        double[] normAtStart = {before.values().stream().mapToDouble(Double::doubleValue).sum()};
+        int perEpoch = data.batchesPerEpoch();
+        TrainResult r = new Trainer(info -> {
+            double n = norms(model).values().stream().mapToDouble(Double::doubleValue).sum();
+            losses.add(info.loss());
+            if (cfg.pretrainLoss()) lpt.add(info.loss() - cfg.lambda() * normAtStart[0]);
+            normCurve.add(n);
+            normAtStart[0] = n;
+            int epochDone = info.epoch() + 1;
+            if (info.indexInEpoch() == perEpoch - 1 && cfg.checkpointEpochs().contains(epochDone) && onEpochSaved != null) {
+                onEpochSaved.accept(epochDone, model);
+            }
+        }).fit(model.graph(), loss, data, tc, checkpointDir);
+        return new Result(before, norms(model), losses, lpt, normCurve, r);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.recipe.defense;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.text.MaskingMode;
+
+/**
+ * RECIPE's settings (SPEC §4; {@code official-code.md} A1.1). {@link #faithful} reproduces the authors' BERT code:
+ * only the weights the ModelSpec marks trainable for RECIPE (BERT: every {@code intermediate.dense.weight}),
+ * AdamW lr 2e-5 eps 1e-8 without weight decay, batch 32, length 64, masks drawn once, linear decay without
+ * warm-up, clipping 1.0, seed 50, weight factor 1. {@link #extended} trains every parameter with dynamic masks.
+ *
+ * @param lambda           weight factor of the norm term (paper sweeps 0.1 … 1.5); 0 = the only-pre-train ablation
+ * @param pretrainLoss     false = the only-regularisation ablation (no L_PT, the same number of steps)
+ * @param trainable        regular expressions of the trained variables; empty = the ModelSpec's RECIPE default
+ * @param checkpointEpochs epochs after which the model is also saved, for purification-dynamics studies
+ */
+public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, int epochs, double learningRate,
+                           int batchSize, int seqLen, MaskingMode masking, double weightDecay, double clipNorm,
+                           long seed, List<String> trainable, List<Integer> checkpointEpochs) {
+    public RecipeConfig {
+        trainable = List.copyOf(trainable);
+        checkpointEpochs = List.copyOf(checkpointEpochs);
+        if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
+        if (!pretrainLoss && lambda == 0) {
+            throw new IllegalArgumentException("lambda = 0 without the pre-training loss leaves nothing to minimise");
+        }
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+        if (seqLen < 4) throw new IllegalArgumentException("seqLen must be >= 4, was " + seqLen);
+        for (int e : checkpointEpochs) {
+            if (e < 1 || e > epochs) {
+                throw new IllegalArgumentException("checkpointEpochs: " + e + " is outside 1.." + epochs);
+            }
+        }
+    }
+
+    /** The authors' BERT code (RECIPE.py), with {@code epochs} (POR 4, BadPre 8, NeuBA 10 at paper scale). */
+    public static RecipeConfig faithful(int epochs) {
+        return new RecipeConfig("faithful", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.STATIC, 0.0, 1.0, 50,
+                List.of(), List.of());
+    }
+
+    /** Every parameter trainable, masks drawn anew every epoch (Patronus-style); otherwise as {@link #faithful}. */
+    public static RecipeConfig extended(int epochs) {
+        return new RecipeConfig("extended", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.DYNAMIC, 0.0, 1.0, 50,
+                List.of(".*"), List.of());
+    }
+
+    public RecipeConfig withLambda(double v) {
+        return new RecipeConfig(preset, v, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
+                clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    /** Ablation "only pre-train": λ = 0. */
+    public RecipeConfig onlyPretrain() {
+        return withLambda(0).named(preset + "/only-pretrain");
+    }
+
+    /** Ablation "only regularisation": no L_PT, the same number of steps. */
+    public RecipeConfig onlyRegularisation() {
+        return new RecipeConfig(preset + "/only-regularisation", lambda, false, epochs, learningRate, batchSize, seqLen,
+                masking, weightDecay, clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    public RecipeConfig withEpochs(int v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, v, learningRate, batchSize, seqLen, masking, weightDecay,
+                clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    public RecipeConfig withLearningRate(double v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, v, batchSize, seqLen, masking, weightDecay,
+                clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    public RecipeConfig withSeed(long v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
+                weightDecay, clipNorm, v, trainable, checkpointEpochs);
+    }
+
+    public RecipeConfig withBatchSize(int v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, v, seqLen, masking, weightDecay,
+                clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    public RecipeConfig withCheckpointEpochs(List<Integer> v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
+                weightDecay, clipNorm, seed, trainable, v);
+    }
+
+    RecipeConfig named(String p) {
+        return new RecipeConfig(p, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
+                clipNorm, seed, trainable, checkpointEpochs);
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", preset);
+        m.put("lambda", lambda);
+        m.put("pretrain_loss", pretrainLoss ? "masked LM" : "none (only regularisation)");
+        m.put("epochs", epochs);
+        m.put("lr", learningRate);
+        m.put("batch", batchSize);
+        m.put("seq_len", seqLen);
+        m.put("masking", masking.name().toLowerCase());
+        m.put("weight_decay", weightDecay);
+        m.put("clip_norm", clipNorm);
+        m.put("seed", seed);
+        m.put("trainable", trainable.isEmpty() ? "ModelSpec RECIPE default" : trainable);
+        m.put("optimizer", "AdamW eps 1e-8, linear decay, no warm-up");
+        m.put("checkpoint_epochs", checkpointEpochs);
+        return m;
+    }
+}

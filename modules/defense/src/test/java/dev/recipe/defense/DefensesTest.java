@@ -1,0 +1,127 @@
+package dev.recipe.defense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Vocabulary;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertConfig;
+import dev.recipe.zoo.bert.BertModel;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class DefensesTest {
+    static BertTokenizer tok() {
+        List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
+        for (int i = tokens.size(); i < 99; i++) tokens.add("w" + i);
+        return new BertTokenizer(Vocabulary.of(tokens));
+    }
+
+    static List<String> aux(int n) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StringBuilder s = new StringBuilder();
+            int len = 4 + r.nextInt(8);
+            for (int j = 0; j < len; j++) s.append("w").append(20 + r.nextInt(60)).append(' ');
+            out.add(s.toString().strip());
+        }
+        return out;
+    }
+
+    static Map<String, INDArray> copy(BertModel m) {
+        Map<String, INDArray> c = new HashMap<>();
+        m.weights().forEach((k, v) -> c.put(k, v.dup()));
+        return c;
+    }
+
+    @Test
+    void normTermValueAndGradientByHand() {
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.DOUBLE, 3);
+        String loss = Recipe.addLoss(m.graph(), m.spec(), 0.5, false);
+        double expected = 0;
+        for (String n : m.spec().regularised()) expected += m.weights().get(n).norm2Number().doubleValue();
+        Map<String, INDArray> noInput = new HashMap<>();
+        double got = m.graph().output(noInput, loss).get(loss).getDouble(0);
+        assertEquals(0.5 * expected, got, 1e-9);
+        String w = m.spec().regularised().get(0);
+        m.graph().setLossVariables(loss);
+        Map<String, INDArray> g = m.graph().calculateGradients(noInput, List.of(w));
+        INDArray W = m.weights().get(w);
+        INDArray want = W.div(W.norm2Number()).muli(0.5); // d(λ‖W‖)/dW = λ W/‖W‖
+        assertTrue(want.equalsWithEps(g.get(w), 1e-12), "gradient of the norm term is λ W/‖W‖");
+    }
+
+    @Test
+    void purificationLowersNormsKeepsFrozenWeightsAndBoundsThePretrainingLoss() {
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        Map<String, INDArray> before = copy(m);
+        RecipeConfig cfg = RecipeConfig.faithful(3).withBatchSize(8).withLearningRate(2e-3).withCheckpointEpochs(List.of(2));
+        List<Integer> saved = new ArrayList<>();
+        Recipe.Result r = Recipe.purify(m, tok(), aux(64), cfg, null, (e, model) -> saved.add(e));
+        assertEquals(List.of(2), saved);
+        assertEquals(24, r.loss().size());
+        assertTrue(r.totalNormAfter() < 0.9 * r.totalNormBefore(), r.totalNormBefore() + " -> " + r.totalNormAfter());
+        double firstLpt = r.pretrainLoss().get(0);
+        double lastLpt = r.pretrainLoss().get(r.pretrainLoss().size() - 1);
+        assertTrue(lastLpt < firstLpt * 1.1, "L_PT stays bounded: " + firstLpt + " -> " + lastLpt);
+        // frozen: everything but the intermediate dense weights is bit-identical
+        m.weights().forEach((k, v) -> {
+            if (k.endsWith("intermediate.dense.weight")) assertTrue(!v.equals(before.get(k)), k + " moved");
+            else assertEquals(before.get(k), v, k + " is frozen");
+        });
+        // the recorded norm curve ends at the model's norm
+        assertEquals(r.totalNormAfter(), r.norm().get(r.norm().size() - 1), 1e-3);
+    }
+
+    @Test
+    void pruningZeroesExactlyTheChosenRowsAndBiases() {
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        Map<String, INDArray> before = copy(m);
+        double[][] mean = FinePruning.meanActivations(m, tok(), aux(20), 16);
+        assertEquals(BertConfig.tiny().numLayers(), mean.length);
+        List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, null, 5);
+        for (int i = 1; i < chosen.size(); i++) assertTrue(chosen.get(i - 1).meanActivation() <= chosen.get(i).meanActivation());
+        FinePruning.prune(m, chosen);
+        for (int l = 0; l < mean.length; l++) {
+            String wName = m.spec().neuronWeights().get(l).weight(), bName = m.spec().neuronWeights().get(l).bias();
+            INDArray w = m.weights().get(wName), b = m.weights().get(bName);
+            for (int u = 0; u < mean[l].length; u++) {
+                final int lu = l, uu = u;
+                boolean pruned = chosen.stream().anyMatch(n -> n.layer() == lu && n.unit() == uu);
+                if (pruned) {
+                    assertEquals(0.0, w.getRow(u).norm1Number().doubleValue(), 0);
+                    assertEquals(0.0, b.getDouble(u), 0);
+                } else {
+                    assertEquals(before.get(wName).getRow(u), w.getRow(u));
+                    assertEquals(before.get(bName).getDouble(u), b.getDouble(u), 0);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> FinePruning.lowest(mean, null, 1_000_000));
+    }
+
+    @Test
+    void registryNamesAndErrors() {
+        assertTrue(Defenses.names().containsAll(List.of("recipe", "fp", "fp-gm", "fp-ga", "only-pretrain",
+                "only-regularisation", "reinit-pooler")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Defenses.create("nope", Defenses.Options.defaults()));
+        assertTrue(e.getMessage().contains("recipe") && e.getMessage().contains("nope"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withCheckpointEpochs(List.of(3)));
+        assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withLambda(0).onlyRegularisation());
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        Map<String, Object> fp = Defenses.create("fp", Defenses.Options.defaults()).apply(m, tok(), aux(10), null, null);
+        assertEquals(BertConfig.tiny().intermediateSize(), ((Number) fp.get("pruned")).intValue());
+        INDArray last = m.weights().get(m.spec().neuronWeights().get(BertConfig.tiny().numLayers() - 1).weight());
+        assertEquals(0.0, last.norm1Number().doubleValue(), 0);
+    }
+}
