@@ -1,0 +1,120 @@
+package dev.recipe.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.AtomicFiles;
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Json;
+import dev.recipe.core.Provenance;
+import dev.recipe.defense.Defense;
+import dev.recipe.defense.Defenses;
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.TextCorpus;
+import dev.recipe.text.data.Subsample;
+import dev.recipe.zoo.Zoo;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.bert.PretrainedBert;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code recipe purify}: applies a defense (RECIPE, fine-pruning, re-initialisation) to a suspect model with
+ * unlabelled auxiliary text and writes the purified model directory with a report ({@code purification.json}:
+ * settings, norms before and after, loss / L_PT / norm curves, pruned neurons, time) and provenance.
+ */
+final class PurifyCommand implements Main.Command {
+    static final String EXAMPLE = "./recipe purify --model runs/attacks/neuba --defense recipe --aux "
+            + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv --aux-size 2000 --epochs 4 --out runs/purified/neuba";
+
+    @Override
+    public String summary() {
+        return "remove a backdoor with unlabelled text: " + String.join(", ", Defenses.names());
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options o = new Options();
+        o.addOption(Cli.opt("model", "DIR", "suspect model directory or zoo:<name>"));
+        o.addOption(Cli.opt("defense", "NAME", "one of " + Defenses.names() + ", default recipe"));
+        o.addOption(Cli.opt("aux", "FILE", "auxiliary text (plain, TSV with a 'sentence' column, WikiText), default "
+                + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
+        o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
+        o.addOption(Cli.opt("epochs", "N", "training defenses: epochs (faithful preset default 8)"));
+        o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
+        o.addOption(Cli.opt("lr", "X", "default 2e-5 (authors)"));
+        o.addOption(Cli.opt("batch", "N", "default 32 (authors)"));
+        o.addOption(Cli.opt("seed", "N", "default 50 (authors)"));
+        o.addOption(Cli.opt("checkpoint-epochs", "LIST", "also save the model after these epochs (purification dynamics)"));
+        o.addOption(Cli.opt("out", "DIR", "purified model directory (written atomically)"));
+        o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/purify-<out name>"));
+        CommandLine cl = Cli.parse("purify", EXAMPLE, o, args);
+        if (cl == null) return 0;
+        if (!cl.hasOption("model") || !cl.hasOption("out")) throw new ConfigException("--model and --out are required (" + EXAMPLE + ")");
+        Path modelDir = Zoo.resolve(cl.getOptionValue("model"));
+        Path out = Path.of(cl.getOptionValue("out"));
+        Path work = Path.of(cl.getOptionValue("work", "runs/purify-" + out.getFileName()));
+        Path auxFile = Path.of(cl.getOptionValue("aux", "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
+        if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
+        long seed = Cli.integer(cl, "seed", 50);
+        List<Integer> ckEpochs = new ArrayList<>();
+        if (cl.hasOption("checkpoint-epochs")) {
+            for (String s : cl.getOptionValue("checkpoint-epochs").split(",")) ckEpochs.add(Integer.parseInt(s.strip()));
+        }
+        Defenses.Options opts = new Defenses.Options(cl.hasOption("epochs") ? Cli.integer(cl, "epochs", 8) : null,
+                cl.hasOption("lambda") ? Cli.real(cl, "lambda", 1) : null, cl.hasOption("lr") ? Cli.real(cl, "lr", 2e-5) : null,
+                cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64);
+        Defense defense = Defenses.create(cl.getOptionValue("defense", "recipe"), opts);
+
+        List<String> aux = TextCorpus.read(auxFile);
+        int auxSize = Cli.integer(cl, "aux-size", aux.size());
+        if (auxSize < aux.size()) aux = Subsample.random(aux, auxSize, seed);
+        PretrainedBert pre = PretrainedBert.load(modelDir, Bert.Heads.pretraining(), seed);
+        BertModel model = pre.model();
+        BertTokenizer tok = pre.tokenizer();
+        System.out.printf("%s on %s with %,d auxiliary texts from %s: %s%n", defense.name(), modelDir, aux.size(),
+                auxFile.getFileName(), defense.describe());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model_weights", modelDir.resolve(BertModel.WEIGHTS_FILE));
+        inputs.put("aux", auxFile);
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("defense", defense.name());
+        resolved.put("settings", defense.describe());
+        resolved.put("model", modelDir.toString());
+        resolved.put("aux_size", aux.size());
+        String command = "./recipe purify " + String.join(" ", args);
+        Map<String, Object> report = defense.apply(model, tok, aux, work.resolve("checkpoints"), (epoch, m) ->
+                save(work.resolve("epoch-" + epoch), m, modelDir, defense, Map.of("epoch", epoch), command, seed, resolved, inputs));
+        save(out, model, modelDir, defense, report, command, seed, resolved, inputs);
+        System.out.printf("wrote %s: %s%n", out, summaryOf(report));
+        return 0;
+    }
+
+    static void save(Path dir, BertModel model, Path source, Defense defense, Map<String, Object> report, String command,
+                     long seed, Map<String, Object> resolved, Map<String, Path> inputs) {
+        Provenance prov = Provenance.capture(command, seed, resolved, inputs);
+        AtomicFiles.writeDirectory(dir, d -> {
+            model.save(d, Map.of("source", "recipe purify " + defense.name(), "git", prov.gitRevision()));
+            Files.copy(source.resolve("vocab.txt"), d.resolve("vocab.txt"));
+            Map<String, Object> rep = new LinkedHashMap<>();
+            rep.put("defense", defense.name());
+            rep.put("settings", defense.describe());
+            rep.put("source_model", source.toString());
+            rep.put("command", command);
+            rep.putAll(report);
+            Json.write(d.resolve("purification.json"), rep);
+            prov.write(d.resolve("provenance.json"));
+        });
+    }
+
+    static String summaryOf(Map<String, Object> report) {
+        Map<String, Object> s = new LinkedHashMap<>(report);
+        s.keySet().removeIf(k -> k.endsWith("_curve") || k.startsWith("norms_") || k.equals("reinitialised"));
+        return s.toString();
+    }
+}
