@@ -60,7 +60,6 @@ final class PurifyCommand implements Main.Command {
         Path out = Path.of(cl.getOptionValue("out"));
         Path work = Path.of(cl.getOptionValue("work", "runs/purify-" + out.getFileName()));
         Path auxFile = Path.of(cl.getOptionValue("aux", "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
-        if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
         long seed = Cli.integer(cl, "seed", 50);
         List<Integer> ckEpochs = new ArrayList<>();
         if (cl.hasOption("checkpoint-epochs")) {
@@ -70,6 +69,7 @@ final class PurifyCommand implements Main.Command {
                 cl.hasOption("lambda") ? Cli.real(cl, "lambda", 1) : null, cl.hasOption("lr") ? Cli.real(cl, "lr", 2e-5) : null,
                 cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64);
         Defense defense = Defenses.create(cl.getOptionValue("defense", "recipe"), opts);
+        if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 
         List<String> aux = TextCorpus.read(auxFile);
         int auxSize = Cli.integer(cl, "aux-size", aux.size());

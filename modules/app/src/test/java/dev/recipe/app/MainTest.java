@@ -69,6 +69,28 @@ class MainTest {
         String f = stderrOf("finetune", "--model", out.toString(), "--task", "generated", "--epochs", "1", "--record");
         assertTrue(f.startsWith("0:"), f);
         assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("pre-trained vs random"));
+
+        // purify it (RECIPE, then fine-pruning) and evaluate the result
+        Path purified = dir.resolve("purified");
+        String p = stderrOf("purify", "--model", out.toString(), "--defense", "recipe", "--aux", corpus.toString(),
+                "--aux-size", "64", "--epochs", "1", "--batch", "8", "--out", purified.toString(), "--work",
+                dir.resolve("pwork").toString());
+        assertTrue(p.startsWith("0:"), p);
+        String rep = java.nio.file.Files.readString(purified.resolve("purification.json"));
+        assertTrue(rep.contains("norm_before") && rep.contains("pretrain_loss_curve"), rep);
+        String fp = stderrOf("purify", "--model", purified.toString(), "--defense", "fp-gm", "--aux", corpus.toString(),
+                "--aux-size", "32", "--out", dir.resolve("pruned").toString());
+        assertTrue(fp.startsWith("0:"), fp);
+        String bad = stderrOf("purify", "--model", out.toString(), "--defense", "recipee", "--out", dir.resolve("x").toString());
+        assertTrue(bad.startsWith("1:") && bad.contains("unknown defense 'recipee'") && bad.contains("fp-gm"), bad);
+        assertTrue(!dir.resolve("x").toFile().exists());
+        Path report = dir.resolve("report");
+        String e = stderrOf("evaluate", "--model", dir.resolve("pruned").toString(), "--task", "generated", "--seeds", "1",
+                "--train-size", "200", "--test-size", "50", "--epochs", "1", "--max-len", "32", "--neuron-samples", "8",
+                "--triggers", "cf,≈", "--out", report.toString());
+        assertTrue(e.startsWith("0:"), e);
+        String md = java.nio.file.Files.readString(report.resolve("REPORT.md"));
+        assertTrue(md.contains("ASR[cf]") && md.contains("overlap_ratio") && md.contains("## Per seed"), md);
     }
 
     @Test
