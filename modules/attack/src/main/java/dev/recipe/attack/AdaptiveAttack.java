@@ -1,0 +1,100 @@
+package dev.recipe.attack;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.recipe.core.ConfigException;
+import dev.recipe.text.BertTokenizer;
+import dev.recipe.train.BatchSource;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.zoo.bert.Bert;
+import dev.recipe.zoo.bert.BertModel;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * Any attack plus the RECIPE regulariser in the attacker's loss: {@code total = inner total + λ · Σ‖W‖₂}
+ * ({@link AdaptiveConfig}). Data, heads and training settings are the inner attack's.
+ */
+public final class AdaptiveAttack implements Attack {
+    public static final String NAME = "adaptive";
+    public static final String NORMS = "adaptive_weight_norms";
+    public static final String LOSS = "adaptive_loss";
+
+    private final AdaptiveConfig cfg;
+    private final Attack inner;
+
+    public AdaptiveAttack(AdaptiveConfig cfg) {
+        this.cfg = cfg;
+        this.inner = Attacks.create(cfg.attack());
+    }
+
+    public Attack inner() {
+        return inner;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public AttackConfig config() {
+        return cfg;
+    }
+
+    @Override
+    public Bert.Heads heads() {
+        return inner.heads();
+    }
+
+    /** The weights under the norm: the config's list, or the family's RECIPE set. */
+    public List<String> regularised(BertModel model) {
+        return cfg.regularised().isEmpty() ? model.spec().regularised() : cfg.regularised();
+    }
+
+    @Override
+    public AttackLoss addLoss(BertModel model) {
+        AttackLoss base = inner.addLoss(model);
+        SameDiff sd = model.graph();
+        AttackLosses.requireAbsent(sd, LOSS);
+        SDVariable norms = AttackLosses.sumOfNorms(sd, NORMS, regularised(model));
+        sd.getVariable(base.total()).add(LOSS, norms.mul(cfg.lambda()));
+        return base.with(LOSS, "weight_norms", NORMS);
+    }
+
+    @Override
+    public BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus) {
+        return inner.batches(model, tokenizer, corpus);
+    }
+
+    @Override
+    public List<String> trainable(BertModel model) {
+        return inner.trainable(model);
+    }
+
+    /**
+     * The inner attack's config; fails if a regularised weight is not trained (its norm would be a constant).
+     */
+    @Override
+    public TrainConfig trainConfig(BertModel model, long checkpointEverySteps, long logEverySteps) {
+        TrainConfig tc = inner.trainConfig(model, checkpointEverySteps, logEverySteps);
+        List<Pattern> trained = tc.trainable().stream().map(Pattern::compile).toList();
+        for (String w : regularised(model)) {
+            if (!trained.isEmpty() && trained.stream().noneMatch(p -> p.matcher(w).find())) {
+                throw new ConfigException("adaptive: regularised weight '" + w + "' is not matched by training.trainable "
+                        + tc.trainable() + ", so its norm cannot change");
+            }
+        }
+        return tc;
+    }
+
+    @Override
+    public Map<String, Object> describe(BertModel model, BertTokenizer tokenizer) {
+        Map<String, Object> m = new LinkedHashMap<>(inner.describe(model, tokenizer));
+        m.put("adaptive", "attacker's loss + " + cfg.lambda() + " * sum of Frobenius norms of " + regularised(model));
+        return m;
+    }
+}
