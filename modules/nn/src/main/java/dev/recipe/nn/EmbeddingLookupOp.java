@@ -44,7 +44,13 @@ public class EmbeddingLookupOp extends DynamicCustomOp {
         SDVariable table = arg(0);
         SDVariable ids = arg(1);
         SDVariable rows = sameDiff.sizeAt(table, 0);
-        SDVariable dTable = sameDiff.unsortedSegmentSum(gradients.get(0), ids, rows);
+        // M2.1's native unsorted_segment_sum is wrong for a single input row ([[1,2,3]] with id 2 into 4 rows gives
+        // 1.0 at (0,2) and zeros elsewhere): one masked position, batch size 1 at the pooler. Appending a zero row
+        // with id 0 changes no sum and keeps the op on its working path.
+        SDVariable g = gradients.get(0);
+        SDVariable zeroRow = sameDiff.zerosLike(g).get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
+        SDVariable zeroId = sameDiff.zerosLike(ids).get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
+        SDVariable dTable = sameDiff.unsortedSegmentSum(sameDiff.concat(0, g, zeroRow), sameDiff.concat(0, ids, zeroId), rows);
         return List.of(dTable, sameDiff.zerosLike(ids));
     }
 }
