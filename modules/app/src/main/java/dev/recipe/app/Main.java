@@ -22,6 +22,7 @@ public final class Main {
         COMMANDS.put("quickstart", new QuickstartCommand());
         COMMANDS.put("pretrain", new PretrainCommand());
         COMMANDS.put("finetune", new FinetuneCommand());
+        COMMANDS.put("attack", new AttackCommand());
         COMMANDS.put("purify", new PurifyCommand());
         COMMANDS.put("evaluate", new EvaluateCommand());
         COMMANDS.put("bench", new BenchCommand());

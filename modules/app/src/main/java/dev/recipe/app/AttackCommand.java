@@ -1,0 +1,100 @@
+package dev.recipe.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.recipe.attack.AttackConfig;
+import dev.recipe.attack.AttackResult;
+import dev.recipe.attack.Attacks;
+import dev.recipe.core.ConfigException;
+import dev.recipe.zoo.Zoo;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code recipe attack}: implants a task-agnostic backdoor (NeuBA, POR, BadPre, adaptive) into a model directory and
+ * writes the backdoored model with {@code attack.json} saying exactly how it was made.
+ */
+final class AttackCommand implements Main.Command {
+    static final String EXAMPLE = "./recipe attack --model zoo:bert-mini --attack neuba --corpus "
+            + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv --set training.epochs=1 --out runs/attacks/neuba";
+
+    @Override
+    public String summary() {
+        return "implant a backdoor: " + String.join(", ", Attacks.names()) + " (configs: configs/attack/)";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options o = new Options();
+        o.addOption(Cli.opt("model", "DIR", "clean model directory or zoo:<name>, default zoo:bert-mini"));
+        o.addOption(Cli.opt("attack", "NAME", "one of " + Attacks.names() + " (its authors' defaults)"));
+        o.addOption(Cli.opt("config", "FILE", "JSON attack config (keys override the attack's defaults)"));
+        o.addOption(Cli.opt("set", "KEY=VALUE", "override one config key, e.g. training.learningRate=1e-4; repeatable"));
+        o.addOption(Cli.opt("corpus", "FILE", "poisoning corpus (plain, TSV with 'sentence', WikiText); repeatable"));
+        o.addOption(Cli.opt("out", "DIR", "backdoored model directory (written atomically)"));
+        o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/attack-<out name>"));
+        CommandLine cl = Cli.parse("attack", EXAMPLE, o, args);
+        if (cl == null) return 0;
+        if (!cl.hasOption("out")) throw new ConfigException("--out is required (" + EXAMPLE + ")");
+        String[] corpora = cl.getOptionValues("corpus");
+        if (corpora == null) throw new ConfigException("--corpus is required (" + EXAMPLE + ")");
+        AttackConfig cfg = config(cl.getOptionValue("attack"), cl.getOptionValue("config"), cl.getOptionValues("set"));
+        Path out = Path.of(cl.getOptionValue("out"));
+        Path work = Path.of(cl.getOptionValue("work", "runs/attack-" + out.getFileName()));
+        List<Path> files = new ArrayList<>();
+        for (String c : corpora) files.add(Path.of(c));
+        Path model = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
+        System.out.println("attack " + Attacks.nameOf(cfg) + ": " + Attacks.toJson(cfg));
+        AttackResult r = Attacks.run(model, files, cfg, out, work);
+        System.out.printf("wrote %s (%d steps); loss terms on the first batch before %s, after %s%n", r.modelDir(),
+                r.training().finalStep(), r.termsBefore(), r.termsAfter());
+        return 0;
+    }
+
+    /** The config from a name, a JSON file and {@code key=value} overrides (dotted keys reach nested objects). */
+    static AttackConfig config(String name, String file, String[] sets) throws Exception {
+        ObjectNode root;
+        String source;
+        if (file != null) {
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) throw new ConfigException("--config " + p + ": file not found");
+            JsonNode n = Attacks.MAPPER.readTree(p.toFile());
+            if (!(n instanceof ObjectNode obj)) throw new ConfigException(p + ": expected a JSON object");
+            root = obj;
+            source = p.toString();
+        } else {
+            root = Attacks.MAPPER.createObjectNode();
+            source = "command line";
+        }
+        if (name != null) root.put("name", name);
+        if (!root.has("name")) throw new ConfigException("give --attack (one of " + Attacks.names() + ") or a --config with \"name\"");
+        if (sets != null) {
+            for (String s : sets) {
+                int eq = s.indexOf('=');
+                if (eq <= 0) throw new ConfigException("--set expects key=value, got '" + s + "'");
+                String[] path = s.substring(0, eq).split("\\.");
+                ObjectNode at = root;
+                for (int i = 0; i < path.length - 1; i++) {
+                    JsonNode child = at.get(path[i]);
+                    if (child == null) child = at.putObject(path[i]);
+                    if (!(child instanceof ObjectNode obj)) throw new ConfigException("--set " + s + ": '" + path[i] + "' is not an object");
+                    at = obj;
+                }
+                String v = s.substring(eq + 1);
+                JsonNode value;
+                try {
+                    value = Attacks.MAPPER.readTree(v);
+                } catch (Exception e) {
+                    value = Attacks.MAPPER.getNodeFactory().textNode(v);
+                }
+                at.set(path[path.length - 1], value == null || value.isMissingNode() ? Attacks.MAPPER.getNodeFactory().textNode(v) : value);
+            }
+        }
+        return Attacks.parseConfig(Attacks.MAPPER.writeValueAsString(root), source + (sets == null ? "" : " with --set"));
+    }
+}
