@@ -44,7 +44,7 @@ final class QuickstartCommand implements Main.Command {
         Options o = new Options();
         o.addOption(Cli.opt("work", "DIR", "where the stages write, default runs/quickstart"));
         o.addOption(Cli.opt("attack-epochs", "N", "NeuBA epochs over the generated corpus, default 3"));
-        o.addOption(Cli.opt("attack-lr", "X", "NeuBA learning rate, default 1e-4"));
+        o.addOption(Cli.opt("attack-lr", "X", "NeuBA learning rate, default 5e-4"));
         o.addOption(Cli.opt("purify-epochs", "N", "RECIPE epochs over the auxiliary texts, default 4"));
         o.addOption(Cli.opt("purify-lr", "X", "RECIPE learning rate, default 1e-3 (authors 2e-5 over 5,000 steps)"));
         o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
@@ -69,7 +69,7 @@ final class QuickstartCommand implements Main.Command {
         if (!Files.isDirectory(backdoored)) {
             AttackConfig neuba = AttackCommand.config("neuba", null, new String[] {
                     "seqLen=32", "training.batchSize=16", "training.epochs=" + Cli.integer(cl, "attack-epochs", 3),
-                    "training.learningRate=" + Cli.real(cl, "attack-lr", 1e-4)});
+                    "training.learningRate=" + Cli.real(cl, "attack-lr", 5e-4)});
             System.out.println("== 1/4 implant NeuBA: " + Attacks.toJson(neuba).replaceAll("\\s+", " "));
             Attacks.run(clean, List.of(corpus), neuba, backdoored, work.resolve("attack-work"));
         }

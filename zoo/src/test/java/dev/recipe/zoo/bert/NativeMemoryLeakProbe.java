@@ -32,6 +32,26 @@ class NativeMemoryLeakProbe {
 
     @Test
     void residentMemoryDoesNotGrowPerGradientCall() throws Exception {
+        probe(false);
+    }
+
+    @Test
+    void residentMemoryWithoutTheArrayCache() throws Exception {
+        probe(true);
+    }
+
+    static void noCache(SameDiff sd) {
+        for (SameDiff g : new SameDiff[] {sd, sd.getFunction("grad")}) {
+            if (g == null) continue;
+            for (var session : g.getSessions().values()) {
+                if (!(session.getMmgr() instanceof org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr)) {
+                    session.setMmgr(new org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr());
+                }
+            }
+        }
+    }
+
+    void probe(boolean noCache) throws Exception {
         BertModel m = Bert.build(new BertConfig("bert", 8192, 128, 2, 2, 512, 64, 2, 0, 1e-12, 0.02),
                 Bert.Heads.pretraining(), DataType.FLOAT, 1);
         SameDiff sd = m.graph();
@@ -54,12 +74,13 @@ class NativeMemoryLeakProbe {
             Map<String, INDArray> ph = Map.of(Bert.INPUT_IDS, Nd4j.createFromArray(ids),
                     Bert.ATTENTION_MASK, Nd4j.ones(DataType.FLOAT, b, s),
                     Bert.MLM_POSITIONS, Nd4j.createFromArray(pos), Bert.MLM_LABELS, Nd4j.createFromArray(lab));
+            if (noCache) noCache(sd);
             sd.calculateGradientsAndOutputs(ph, List.of(Bert.MLM_LOSS), vars);
             System.gc();
             if (step == 20) start = rssMb();
         }
         double perCall = (rssMb() - start) / (double) (calls - 20);
-        System.out.printf("resident growth: %.1f MB per gradient call%n", perCall);
+        System.out.printf("resident growth (array cache %s): %.1f MB per gradient call%n", noCache ? "off" : "on", perCall);
         assertTrue(perCall < 1.0, "resident memory grows " + perCall + " MB per gradient call");
     }
 }
