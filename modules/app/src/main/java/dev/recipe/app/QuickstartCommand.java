@@ -7,30 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.attack.AttackConfig;
-import dev.recipe.attack.Attacks;
 import dev.recipe.core.AtomicFiles;
-import dev.recipe.defense.Defense;
-import dev.recipe.defense.Defenses;
 import dev.recipe.eval.ResultRecord;
 import dev.recipe.eval.ResultTable;
-import dev.recipe.eval.TargetLabelRule;
-import dev.recipe.eval.TriggerInsertion;
 import dev.recipe.eval.Triggers;
 import dev.recipe.text.LabelledText;
-import dev.recipe.text.data.Dataset;
 import dev.recipe.zoo.Zoo;
-import dev.recipe.zoo.bert.Bert;
-import dev.recipe.zoo.bert.PretrainedBert;
-import dev.recipe.zoo.tasks.DownstreamEvaluation;
-import dev.recipe.zoo.tasks.Finetuning;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
  * The README's main job on its embedded default, the whole story at mini scale: implant NeuBA into the zoo's mini
  * BERT, fine-tune on a generated sentiment task and measure ACC and ASR, purify with RECIPE, fine-tune again and
- * measure again. Every stage writes its directory under {@code --work} (a finished stage is not repeated).
+ * measure again. Every stage runs as its own `recipe` command in a child JVM and writes its directory under {@code --work} (a finished stage is not repeated).
  * The budgets are scaled down to minutes on 2 cores; the flags say which, and the table says what they gave.
  */
 final class QuickstartCommand implements Main.Command {
@@ -43,9 +32,9 @@ final class QuickstartCommand implements Main.Command {
     public int run(String[] args) throws Exception {
         Options o = new Options();
         o.addOption(Cli.opt("work", "DIR", "where the stages write, default runs/quickstart"));
-        o.addOption(Cli.opt("attack-epochs", "N", "NeuBA epochs over the generated corpus, default 3"));
+        o.addOption(Cli.opt("attack-epochs", "N", "NeuBA epochs over the generated corpus, default 2"));
         o.addOption(Cli.opt("attack-lr", "X", "NeuBA learning rate, default 5e-4"));
-        o.addOption(Cli.opt("purify-epochs", "N", "RECIPE epochs over the auxiliary texts, default 4"));
+        o.addOption(Cli.opt("purify-epochs", "N", "RECIPE epochs over the auxiliary texts, default 2"));
         o.addOption(Cli.opt("purify-lr", "X", "RECIPE learning rate, default 1e-3 (authors 2e-5 over 5,000 steps)"));
         o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
         o.addOption(Cli.opt("epochs", "N", "fine-tuning epochs, default 3"));
@@ -64,45 +53,44 @@ final class QuickstartCommand implements Main.Command {
             for (LabelledText t : GeneratedSentiment.generate(3000, 21)) sb.append(t.text()).append('\n');
             AtomicFiles.writeString(corpus, sb.toString());
         }
+        // Each stage runs in its own JVM: SameDiff 1.0.0-M2.1 leaks native memory on every op (README, Memory), so
+        // one process for all four stages would outgrow the javacpp limits.
         // 2. NeuBA, its authors' loss and triggers, budget scaled to the generated corpus
         Path backdoored = work.resolve("bert-mini-neuba");
         if (!Files.isDirectory(backdoored)) {
-            AttackConfig neuba = AttackCommand.config("neuba", null, new String[] {
-                    "seqLen=32", "training.batchSize=16", "training.epochs=" + Cli.integer(cl, "attack-epochs", 3),
-                    "training.learningRate=" + Cli.real(cl, "attack-lr", 5e-4)});
-            System.out.println("== 1/4 implant NeuBA: " + Attacks.toJson(neuba).replaceAll("\\s+", " "));
-            Attacks.run(clean, List.of(corpus), neuba, backdoored, work.resolve("attack-work"));
+            System.out.println("== 1/4 implant NeuBA into " + clean);
+            stage("attack", "--model", clean.toString(), "--attack", "neuba", "--corpus", corpus.toString(),
+                    "--set", "seqLen=32", "--set", "training.batchSize=16",
+                    "--set", "training.epochs=" + Cli.integer(cl, "attack-epochs", 2),
+                    "--set", "training.learningRate=" + Cli.real(cl, "attack-lr", 5e-4),
+                    "--out", backdoored.toString(), "--work", work.resolve("attack-work").toString());
         }
         // 3. purify with RECIPE (faithful preset: intermediate dense weights only, static masks, λ·Σ‖W‖₂ + MLM)
         Path purified = work.resolve("bert-mini-neuba-recipe");
         if (!Files.isDirectory(purified)) {
-            Defense recipe = Defenses.create("recipe", new Defenses.Options(Cli.integer(cl, "purify-epochs", 4),
-                    Cli.real(cl, "lambda", 1.0), Cli.real(cl, "purify-lr", 1e-3), 32, 50L, List.of(), 64));
-            System.out.println("== 2/4 purify with RECIPE: " + recipe.describe());
-            PretrainedBert pre = PretrainedBert.load(backdoored, Bert.Heads.pretraining(), 50);
-            Map<String, Object> report = recipe.apply(pre.model(), pre.tokenizer(), Files.readAllLines(corpus),
-                    work.resolve("purify-work"), null);
-            PurifyCommand.save(purified, pre.model(), backdoored, recipe, report, "quickstart", 50,
-                    Map.of("defense", "recipe"), Map.of("aux", corpus));
-            System.out.printf("   Σ‖W_intermediate‖₂ %.2f -> %.2f%n", (Double) report.get("norm_before"), (Double) report.get("norm_after"));
+            System.out.println("== 2/4 purify with RECIPE");
+            stage("purify", "--model", backdoored.toString(), "--defense", "recipe", "--aux", corpus.toString(),
+                    "--epochs", String.valueOf(Cli.integer(cl, "purify-epochs", 2)),
+                    "--lr", String.valueOf(Cli.real(cl, "purify-lr", 1e-3)),
+                    "--lambda", String.valueOf(Cli.real(cl, "lambda", 1.0)),
+                    "--out", purified.toString(), "--work", work.resolve("purify-work").toString());
         }
-        // 4. fine-tune both on the generated task; ACC and the ASR of every NeuBA trigger
-        Dataset task = EvaluateCommand.generated();
-        DownstreamEvaluation.Config ev = new DownstreamEvaluation.Config(
-                new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 3e-4), 32, 64, 0.0, 1),
-                Triggers.NEUBA_SYMBOLS, TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 1000, 500,
-                7, 128, false);
+        // 4. fine-tune both on the generated task; ACC and the ASR of every NeuBA trigger, neuron overlap
         List<ResultRecord> rows = new ArrayList<>();
         List<ResultRecord> neurons = new ArrayList<>();
         String[][] stages = {{"NeuBA-backdoored", backdoored.toString()}, {"after RECIPE", purified.toString()}};
-        int stage = 3;
+        int stageNo = 3;
         for (String[] s : stages) {
-            System.out.println("== " + stage++ + "/4 fine-tune and evaluate: " + s[0]);
-            Path cells = work.resolve("eval-" + Path.of(s[1]).getFileName());
-            Files.createDirectories(cells);
-            DownstreamEvaluation.Outcome out = DownstreamEvaluation.run(s[0], Path.of(s[1]), task, ev, cells, "quickstart");
-            rows.addAll(out.perSeed());
-            neurons.addAll(out.neurons());
+            System.out.println("== " + stageNo++ + "/4 fine-tune and evaluate: " + s[0]);
+            Path report = work.resolve("eval-" + Path.of(s[1]).getFileName());
+            if (!Files.isRegularFile(report.resolve("per-seed.json"))) {
+                stage("evaluate", "--model", s[1], "--name", s[0], "--task", "generated", "--seeds", "1",
+                        "--train-size", "1000", "--test-size", "500", "--epochs", String.valueOf(Cli.integer(cl, "epochs", 3)),
+                        "--lr", String.valueOf(Cli.real(cl, "lr", 3e-4)), "--max-len", "64", "--triggers", "neuba",
+                        "--insertion", "first", "--neuron-samples", "128", "--out", report.toString());
+            }
+            rows.addAll(ResultTable.readJson(report.resolve("per-seed.json")).records());
+            neurons.addAll(ResultTable.readJson(report.resolve("neurons.json")).records());
         }
         List<ResultRecord> table = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -122,6 +110,19 @@ final class QuickstartCommand implements Main.Command {
         System.out.printf("generated sentiment task (1000 train / 500 test), triggers %s inserted first; total %.0f s; "
                 + "stages in %s%n", Triggers.NEUBA_SYMBOLS.stream().map(t -> t.text()).toList(), (System.nanoTime() - t0) / 1e9, work);
         return 0;
+    }
+
+    /** Runs {@code recipe <args>} in a child JVM with this JVM's options, classpath and environment. */
+    static void stage(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        if (rc != 0) throw new IllegalStateException("stage '" + String.join(" ", args) + "' failed with exit code " + rc);
     }
 
     private static String pct(Object v) {
