@@ -97,6 +97,9 @@ final class EvaluateCommand implements Main.Command {
             perSeed.addAll(r.perSeed());
             neurons.addAll(r.neurons());
         }
+        // the tables cover every finished cell in the directory, also those of earlier invocations (other tasks)
+        perSeed = cells(out.resolve("cells"), "-seed");
+        neurons = cells(out.resolve("cells"), "-neurons");
         write(out, name, cfg, command, perSeed, neurons);
         if (cl.hasOption("record-card")) recordCard(modelDir, cfg, command, perSeed);
         return 0;
@@ -185,6 +188,16 @@ final class EvaluateCommand implements Main.Command {
             + "activated = value > 0 after the activation. Overlap ratio = A / B with A = neurons active on both a clean "
             + "sample and its triggered copy, B = neurons active on the triggered copy, summed over pairs; poison-only = "
             + "neurons active on the triggered copy only, mean per sample.";
+
+    static List<ResultRecord> cells(Path dir, String marker) throws java.io.IOException {
+        List<ResultRecord> out = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().contains(marker)).sorted().toList()) {
+                out.addAll(ResultTable.readJson(f).records());
+            }
+        }
+        return out;
+    }
 
     static Dataset generated() {
         return new Dataset("generated", List.of("negative", "positive"), GeneratedSentiment.generate(2000, 11),
