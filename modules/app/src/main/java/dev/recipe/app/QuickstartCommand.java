@@ -112,16 +112,29 @@ final class QuickstartCommand implements Main.Command {
         return 0;
     }
 
-    /** Runs {@code recipe <args>} in a child JVM with this JVM's options, classpath and environment. */
+    /**
+     * Runs {@code recipe <args>} in a child JVM with this JVM's options (its off-heap limit raised to 80 % of the
+     * machine's memory), classpath and environment. A stage that dies (the native leak reaching the limit) is run
+     * again: attack and purify resume from their checkpoints, evaluate from its finished cells.
+     */
     static void stage(String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) cmd.add(a);
+        }
+        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * 0.8));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
-        int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        int rc = -1;
+        for (int attempt = 1; attempt <= 6 && rc != 0; attempt++) {
+            if (attempt > 1) System.out.println("   (stage " + args[0] + " exited with " + rc + "; resuming, attempt " + attempt + ")");
+            rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        }
         if (rc != 0) throw new IllegalStateException("stage '" + String.join(" ", args) + "' failed with exit code " + rc);
     }
 

@@ -86,7 +86,7 @@ public final class Recipe {
         List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
         TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
                 .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
-                .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 200)
+                .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
                 .withLogEverySteps(50);
         Map<String, Double> before = norms(model);
         List<Double> losses = new ArrayList<>();
