@@ -54,16 +54,19 @@ class PipelinesTest {
     }
 
     @Test
-    void classificationBatchesPadToTheLongestAndKeepTheLastPartialBatch() {
+    void classificationBatchesPadToTheLongestRoundedTo16AndKeepTheLastPartialBatch() {
         BertTokenizer tok = tokenizer();
         List<LabelledText> data = List.of(new LabelledText("the fox", 1), new LabelledText("the lazy dog jumps over", 0),
                 new LabelledText("again", 1));
         ClassificationBatches b = new ClassificationBatches(data, tok, 64, 2, false, 0, DataType.FLOAT);
         assertEquals(2, b.batchesPerEpoch());
         Map<String, INDArray> first = b.batch(0, 0);
-        assertEquals(7, first.get(Bert.INPUT_IDS).size(1), "[CLS] + 5 words + [SEP]");
+        assertEquals(16, first.get(Bert.INPUT_IDS).size(1), "[CLS] + 5 words + [SEP] = 7, rounded up to 16");
         assertEquals(4 + 7, first.get(Bert.ATTENTION_MASK).sumNumber().intValue());
         assertEquals(tok.vocabulary().padId(), first.get(Bert.INPUT_IDS).getInt(0, 6));
+        assertEquals(tok.vocabulary().padId(), first.get(Bert.INPUT_IDS).getInt(1, 15));
         assertEquals(1, b.batch(0, 1).get(Bert.LABELS).length());
+        ClassificationBatches capped = new ClassificationBatches(data, tok, 5, 2, false, 0, DataType.FLOAT);
+        assertEquals(5, capped.batch(0, 0).get(Bert.INPUT_IDS).size(1), "never beyond maxLen");
     }
 }
