@@ -125,9 +125,9 @@ final class EvaluateCommand implements Main.Command {
         }
         String init = cfg.randomInit() ? "random" : "pretrained";
         String description = String.format("Fine-tuned on a stratified subsample of %d SST-2 training sentences (seed %d), "
-                + "evaluated on SST-2 dev (%s); %s; seeds %s. Made by `recipe evaluate`.", trainSize, cfg.subsampleSeed(),
+                + "evaluated on SST-2 dev (%s); %s. Made by `recipe evaluate`.", trainSize, cfg.subsampleSeed(),
                 "872 sentences" + (cfg.testSize() > 0 && cfg.testSize() < 872 ? ", subsampled to " + cfg.testSize() : ""),
-                cfg.finetune().describe(), cfg.seeds());
+                cfg.finetune().describe());
         if (!description.equals(ev.get("description"))) {
             ev.remove("pretrained");
             ev.remove("random");
@@ -137,7 +137,8 @@ final class EvaluateCommand implements Main.Command {
         ev.put("description", description);
         Object prevCmd = ev.get("command");
         ev.put("command", prevCmd == null || prevCmd.toString().equals(command) ? command : prevCmd + "` and `" + command);
-        ev.put(init, Map.of("per_seed", dev, "mean", dev.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        ev.put(init, Map.of("seeds", cfg.seeds(), "per_seed", dev,
+                "mean", dev.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
         Json.write(evFile, ev);
         ModelCard.write(modelDir, modelDir.getFileName().toString());
         System.out.println("recorded " + init + " SST-2 dev accuracies in " + evFile + " and MODEL_CARD.md");

@@ -68,10 +68,11 @@ final class ModelCard {
             JsonNode ev = read(eval);
             md.append("\n## Downstream check: fine-tuning pre-trained vs random initialisation\n\n");
             md.append(ev.path("description").asText()).append("\n\n");
-            md.append("| initialisation | ").append(ev.path("metric").asText()).append(" per seed | mean |\n|---|---|---|\n");
+            md.append("| initialisation | seeds | ").append(ev.path("metric").asText()).append(" per seed | mean |\n|---|---|---|---|\n");
             for (String k : new String[] {"pretrained", "random"}) {
                 JsonNode r = ev.path(k);
-                md.append("| ").append(k).append(" | ").append(r.path("per_seed").toString()).append(" | ")
+                md.append("| ").append(k).append(" | ").append(r.path("seeds").toString()).append(" | ")
+                  .append(r.path("per_seed").toString()).append(" | ")
                   .append(String.format("%.4f", r.path("mean").asDouble())).append(" |\n");
             }
             if (ev.has("pretrained") && ev.has("random")) {
