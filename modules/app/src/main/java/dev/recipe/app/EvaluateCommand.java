@@ -170,10 +170,14 @@ final class EvaluateCommand implements Main.Command {
           .append("are predicted C, ASR_t by the rule ").append(cfg.rule()).append(", AASR = mean over triggers, ")
           .append("MASR = max. On a clean model these ASRs are the floor. Values are percent, mean ± sample std over ")
           .append(cfg.seeds().size()).append(" seeds ").append(cfg.seeds()).append(".\n\n");
-        md.append("Fine-tuning: ").append(cfg.finetune().describe()).append("; training subsample ")
-          .append(cfg.trainSize() == 0 ? "all" : cfg.trainSize()).append(", test and dev subsample ")
-          .append(cfg.testSize() == 0 ? "all" : cfg.testSize()).append(" (stratified, seed ").append(cfg.subsampleSeed())
-          .append(").\n\n## Summary\n\n").append(sumTable.toMarkdown()).append("\n");
+        Map<String, String> sizes = new LinkedHashMap<>();
+        for (ResultRecord r : perSeed) {
+            sizes.put(r.get("task") + " (" + r.get("init") + ")", r.get("train_examples") + " train / " + r.get("dev_examples")
+                    + " dev / " + r.get("test_examples") + " test");
+        }
+        md.append("Fine-tuning: ").append(cfg.finetune().describe()).append(". Subsamples (stratified, seed ")
+          .append(cfg.subsampleSeed()).append("; the 2-core budget): ").append(sizes)
+          .append(".\n\n## Summary\n\n").append(sumTable.toMarkdown()).append("\n");
         if (!neurons.isEmpty()) {
             md.append("## Neurons (pre-trained encoder, before fine-tuning)\n\n").append(NEURON_NOTE).append("\n\n")
               .append(new ResultTable(neurons).toMarkdown()).append("\n");
