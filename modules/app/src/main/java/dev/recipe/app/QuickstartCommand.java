@@ -35,7 +35,7 @@ final class QuickstartCommand implements Main.Command {
         o.addOption(Cli.opt("attack-epochs", "N", "NeuBA epochs over the generated corpus, default 2"));
         o.addOption(Cli.opt("attack-lr", "X", "NeuBA learning rate, default 5e-4"));
         o.addOption(Cli.opt("purify-epochs", "N", "RECIPE epochs over the auxiliary texts, default 2"));
-        o.addOption(Cli.opt("purify-lr", "X", "RECIPE learning rate, default 1e-3 (authors 2e-5 over 5,000 steps)"));
+        o.addOption(Cli.opt("purify-lr", "X", "RECIPE learning rate, default 2e-4 (authors 2e-5 over 5,000 steps)"));
         o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
         o.addOption(Cli.opt("epochs", "N", "fine-tuning epochs, default 3"));
         o.addOption(Cli.opt("lr", "X", "fine-tuning learning rate, default 3e-4"));
@@ -71,7 +71,7 @@ final class QuickstartCommand implements Main.Command {
             System.out.println("== 2/4 purify with RECIPE");
             stage("purify", "--model", backdoored.toString(), "--defense", "recipe", "--aux", corpus.toString(),
                     "--epochs", String.valueOf(Cli.integer(cl, "purify-epochs", 2)),
-                    "--lr", String.valueOf(Cli.real(cl, "purify-lr", 1e-3)),
+                    "--lr", String.valueOf(Cli.real(cl, "purify-lr", 2e-4)),
                     "--lambda", String.valueOf(Cli.real(cl, "lambda", 1.0)),
                     "--out", purified.toString(), "--work", work.resolve("purify-work").toString());
         }
@@ -101,8 +101,14 @@ final class QuickstartCommand implements Main.Command {
             v.put("AASR", pct(r.get("AASR")));
             v.put("MASR", pct(r.get("MASR")));
             double overlap = 0;
-            for (ResultRecord n : neurons) if (n.get("model").equals(r.get("model"))) overlap += ((Number) n.get("overlap_ratio")).doubleValue();
-            v.put("neuron overlap (mean over triggers)", String.format("%.3f", overlap / Triggers.NEUBA_SYMBOLS.size()));
+            int counted = 0;
+            for (ResultRecord n : neurons) {
+                if (n.get("model").equals(r.get("model")) && n.get("overlap_ratio") instanceof Number x) {
+                    overlap += x.doubleValue();
+                    counted++;
+                }
+            }
+            v.put("neuron overlap (mean over triggers)", counted == 0 ? "n/a" : String.format("%.3f", overlap / counted));
             table.add(new ResultRecord(v, Map.of()));
         }
         System.out.println();

@@ -57,16 +57,21 @@ public record NeuronOverlap(int samples, int neuronsPerSample, long activatedByB
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", samples);
         m.put("neurons_per_sample", neuronsPerSample);
-        m.put("overlap_ratio", overlapRatio());
-        m.put("poison_only_per_sample", poisonOnlyPerSample());
+        m.put("overlap_ratio", finiteOrNull(overlapRatio()));
+        m.put("poison_only_per_sample", finiteOrNull(poisonOnlyPerSample()));
         m.put("activated_by_both", activatedByBoth);
         m.put("activated_by_poisoned", activatedByPoisoned);
         m.put("activated_by_clean", activatedByClean);
         List<Double> layers = new ArrayList<>();
-        for (NeuronOverlap l : perLayer) layers.add(l.overlapRatio());
+        for (NeuronOverlap l : perLayer) layers.add(finiteOrNull(l.overlapRatio()));
         m.put("overlap_ratio_per_layer", layers);
         m.put("definition", DEFINITION);
         return m;
+    }
+
+    /** NaN (no neuron active on any poisoned input, e.g. after heavy purification) is written as null. */
+    public static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /**

@@ -194,8 +194,8 @@ public final class DownstreamEvaluation {
                     cfg.finetune().maxLen(), DataType.FLOAT);
             Map<String, Object> s = o.summary();
             ResultRecord.Builder b = ResultRecord.builder().put("model", modelName).put("task", data.name())
-                    .put("trigger", t.text()).put("samples", o.samples()).put("overlap_ratio", o.overlapRatio())
-                    .put("poison_only_per_sample", o.poisonOnlyPerSample())
+                    .put("trigger", t.text()).put("samples", o.samples()).put("overlap_ratio", NeuronOverlap.finiteOrNull(o.overlapRatio()))
+                    .put("poison_only_per_sample", NeuronOverlap.finiteOrNull(o.poisonOnlyPerSample()))
                     .put("neurons_per_sample", o.neuronsPerSample());
             b.provenance("per_layer_overlap", s.get("overlap_ratio_per_layer"));
             b.provenance("definition", NeuronOverlap.DEFINITION);
