@@ -25,6 +25,7 @@ public final class Main {
         COMMANDS.put("attack", new AttackCommand());
         COMMANDS.put("purify", new PurifyCommand());
         COMMANDS.put("evaluate", new EvaluateCommand());
+        COMMANDS.put("experiment", new ExperimentCommand());
         COMMANDS.put("bench", new BenchCommand());
         COMMANDS.put("card", new CardCommand());
     }
@@ -48,11 +49,33 @@ public final class Main {
         SameDiffFixes.install();
         try {
             return c.run(Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
-                 | dev.recipe.train.TrainingDivergedException e) {
-            System.err.println("error: " + e.getMessage());
-            return 1;
+        } catch (Throwable e) {
+            if (outOfMemory(e)) {
+                System.err.println("error: out of memory (" + e + "); run the same command again to resume: "
+                        + "training resumes from its newest checkpoint, evaluation from its finished cells");
+                return EXIT_RESUMABLE;
+            }
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof java.io.UncheckedIOException || e instanceof dev.recipe.train.TrainingDivergedException) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Exit code of a command that ran out of (native) memory: DL4J M2.1 grows native memory with every op until the
+     * javacpp limit ends the process (README, Memory), and every long command resumes when run again, so callers such
+     * as {@code recipe experiment} run it again on this code and stop on any other.
+     */
+    static final int EXIT_RESUMABLE = 3;
+
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) return true;
+        }
+        return false;
     }
 
     static void usage() {

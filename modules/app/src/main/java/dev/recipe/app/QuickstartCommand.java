@@ -59,7 +59,7 @@ final class QuickstartCommand implements Main.Command {
         Path backdoored = work.resolve("bert-mini-neuba");
         if (!Files.isDirectory(backdoored)) {
             System.out.println("== 1/4 implant NeuBA into " + clean);
-            stage("attack", "--model", clean.toString(), "--attack", "neuba", "--corpus", corpus.toString(),
+            Stage.run("attack", "--model", clean.toString(), "--attack", "neuba", "--corpus", corpus.toString(),
                     "--set", "seqLen=32", "--set", "training.batchSize=16",
                     "--set", "training.epochs=" + Cli.integer(cl, "attack-epochs", 2),
                     "--set", "training.learningRate=" + Cli.real(cl, "attack-lr", 5e-4),
@@ -69,7 +69,7 @@ final class QuickstartCommand implements Main.Command {
         Path purified = work.resolve("bert-mini-neuba-recipe");
         if (!Files.isDirectory(purified)) {
             System.out.println("== 2/4 purify with RECIPE");
-            stage("purify", "--model", backdoored.toString(), "--defense", "recipe", "--aux", corpus.toString(),
+            Stage.run("purify", "--model", backdoored.toString(), "--defense", "recipe", "--aux", corpus.toString(),
                     "--epochs", String.valueOf(Cli.integer(cl, "purify-epochs", 2)),
                     "--lr", String.valueOf(Cli.real(cl, "purify-lr", 2e-4)),
                     "--lambda", String.valueOf(Cli.real(cl, "lambda", 1.0)),
@@ -84,7 +84,7 @@ final class QuickstartCommand implements Main.Command {
             System.out.println("== " + stageNo++ + "/4 fine-tune and evaluate: " + s[0]);
             Path report = work.resolve("eval-" + Path.of(s[1]).getFileName());
             if (!Files.isRegularFile(report.resolve("per-seed.json"))) {
-                stage("evaluate", "--model", s[1], "--name", s[0], "--task", "generated", "--seeds", "1",
+                Stage.run("evaluate", "--model", s[1], "--name", s[0], "--task", "generated", "--seeds", "1",
                         "--train-size", "1000", "--test-size", "500", "--epochs", String.valueOf(Cli.integer(cl, "epochs", 3)),
                         "--lr", String.valueOf(Cli.real(cl, "lr", 3e-4)), "--max-len", "64", "--triggers", "neuba",
                         "--insertion", "first", "--neuron-samples", "128", "--out", report.toString());
@@ -116,32 +116,6 @@ final class QuickstartCommand implements Main.Command {
         System.out.printf("generated sentiment task (1000 train / 500 test), triggers %s inserted first; total %.0f s; "
                 + "stages in %s%n", Triggers.NEUBA_SYMBOLS.stream().map(t -> t.text()).toList(), (System.nanoTime() - t0) / 1e9, work);
         return 0;
-    }
-
-    /**
-     * Runs {@code recipe <args>} in a child JVM with this JVM's options (its off-heap limit raised to 80 % of the
-     * machine's memory), classpath and environment. A stage that dies (the native leak reaching the limit) is run
-     * again: attack and purify resume from their checkpoints, evaluate from its finished cells.
-     */
-    static void stage(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getTotalMemorySize();
-        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) cmd.add(a);
-        }
-        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * 0.8));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
-        int rc = -1;
-        for (int attempt = 1; attempt <= 6 && rc != 0; attempt++) {
-            if (attempt > 1) System.out.println("   (stage " + args[0] + " exited with " + rc + "; resuming, attempt " + attempt + ")");
-            rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
-        }
-        if (rc != 0) throw new IllegalStateException("stage '" + String.join(" ", args) + "' failed with exit code " + rc);
     }
 
     private static String pct(Object v) {

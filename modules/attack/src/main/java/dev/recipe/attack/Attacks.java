@@ -68,10 +68,14 @@ public final class Attacks {
     /** JSON for configs: {@link Json#MAPPER}'s settings with the registry's names as type ids. */
     public static final ObjectMapper MAPPER = mapper();
 
-    /** Checkpoint and log cadence of {@link #run}. */
+    /**
+     * Checkpoint and log cadence of {@link #run}. Checkpoints every 20 steps: DL4J M2.1's native memory growth ends
+     * a mini-BERT attack process after 40-60 steps at batch 32 (README, Memory), and a resume must not lose more
+     * than it gains; a checkpoint of the mini BERT with its AdamW state takes well under a second.
+     */
     public record RunOptions(long checkpointEverySteps, long logEverySteps) {
         public static RunOptions defaults() {
-            return new RunOptions(100, 20);
+            return new RunOptions(20, 10);
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.recipe.core.Checksums;
+import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.eval.AttackReport;
 import dev.recipe.eval.AttackSuccess;
@@ -104,7 +106,9 @@ public final class DownstreamEvaluation {
         if (cfg.neuronSamples() > 0) {
             Path cell = cellsDir.resolve(data.name() + (cfg.randomInit() ? "-random" : "") + "-neurons.json");
             if (Files.isRegularFile(cell)) {
-                neurons.addAll(ResultTable.readJson(cell).records());
+                List<ResultRecord> earlier = ResultTable.readJson(cell).records();
+                for (ResultRecord r : earlier) checkCell(cell, r, neuronSettings(cfg.describe()), modelDir, true);
+                neurons.addAll(earlier);
             } else {
                 neurons.addAll(neuronRecords(modelName, modelDir, tok, data, test, cfg, command, inputs));
                 new ResultTable(neurons).writeJson(cell);
@@ -114,7 +118,9 @@ public final class DownstreamEvaluation {
         for (long seed : cfg.seeds()) {
             Path cell = cellsDir.resolve(data.name() + (cfg.randomInit() ? "-random" : "") + "-seed" + seed + ".json");
             if (Files.isRegularFile(cell)) {
-                perSeed.addAll(ResultTable.readJson(cell).records());
+                List<ResultRecord> earlier = ResultTable.readJson(cell).records();
+                for (ResultRecord r : earlier) checkCell(cell, r, cellSettings(resolved(cfg, data, modelName)), modelDir, false);
+                perSeed.addAll(earlier);
                 System.out.printf("%s seed %d: done earlier (%s)%n", data.name(), seed, cell);
                 continue;
             }
@@ -154,10 +160,7 @@ public final class DownstreamEvaluation {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("%s seed %d: ACC %.4f macro-F1 %.4f AASR %.4f MASR %.4f (%s) in %.0f s%n", data.name(), seed,
                 clean.accuracy(), clean.macroF1(), report.aasr(), report.masr(), report.masrTrigger(), seconds);
-        Map<String, Object> resolved = new LinkedHashMap<>(cfg.describe());
-        resolved.put("task", data.name());
-        resolved.put("dataset", data.derivation());
-        resolved.put("model", modelName);
+        Map<String, Object> resolved = resolved(cfg, data, modelName);
         return ResultRecord.builder()
                 .put("model", modelName)
                 .put("task", data.name())
@@ -203,5 +206,81 @@ public final class DownstreamEvaluation {
             out.add(b.build());
         }
         return out;
+    }
+    /** The resolved settings recorded in every per-seed cell. */
+    private static Map<String, Object> resolved(Config cfg, Dataset data, String modelName) {
+        Map<String, Object> resolved = new LinkedHashMap<>(cfg.describe());
+        resolved.put("task", data.name());
+        resolved.put("dataset", data.derivation());
+        resolved.put("model", modelName);
+        return resolved;
+    }
+
+    /**
+     * The settings a per-seed cell's numbers depend on: everything resolved except the list of seeds (a cell is one
+     * seed; adding seeds reuses the others), the fine-tuning seed inside it (the cell's own) and the neuron sample
+     * count (a separate cell), as plain JSON values so that a map read back from a file compares equal.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cellSettings(Map<String, Object> resolved) {
+        Map<String, Object> m = Json.MAPPER.convertValue(resolved, Map.class);
+        m.remove("seeds");
+        m.remove("neuron_samples");
+        Object ft = m.get("finetune");
+        if (ft instanceof Map<?, ?> f) {
+            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) f);
+            copy.remove("seed");
+            m.put("finetune", copy);
+        }
+        return m;
+    }
+
+    /** The settings a neuron cell depends on: triggers, insertion, test subsample, sample count, max length, init. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> neuronSettings(Map<String, Object> resolved) {
+        Map<String, Object> all = Json.MAPPER.convertValue(resolved, Map.class);
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : List.of("triggers", "insertion", "test_size", "subsample_seed", "neuron_samples", "init")) m.put(k, all.get(k));
+        Object ft = all.get("finetune");
+        m.put("max_len", ft instanceof Map<?, ?> f ? f.get("max_len") : null);
+        return m;
+    }
+
+    /**
+     * A finished cell is reused only when it was made from the same model weights with the same settings; otherwise
+     * its numbers would silently stand for another experiment, so this fails naming the file and what differs.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkCell(Path cell, ResultRecord r, Map<String, Object> expected, Path modelDir, boolean neurons) {
+        Object cfgObj = r.provenance().get("config");
+        if (!(cfgObj instanceof Map<?, ?> recorded)) {
+            throw new IllegalStateException(cell + ": no recorded settings (provenance.config); delete it to run the cell again");
+        }
+        Map<String, Object> actual = neurons ? neuronSettings((Map<String, Object>) recorded)
+                : cellSettings((Map<String, Object>) recorded);
+        List<String> diffs = new ArrayList<>();
+        for (String k : new java.util.TreeSet<>(union(expected.keySet(), actual.keySet()))) {
+            // compared as canonical JSON: a file read back may hold 16 as a Long where the live settings hold an Integer
+            if (!Json.write(expected.get(k)).equals(Json.write(actual.get(k)))) {
+                diffs.add(k + ": cell " + actual.get(k) + ", now " + expected.get(k));
+            }
+        }
+        Object sums = r.provenance().get("inputSha256");
+        String weights = modelDir.resolve(BertModel.WEIGHTS_FILE).getFileName().toString();
+        if (sums instanceof Map<?, ?> s) {
+            String now = Checksums.sha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
+            String key = "model_weights (" + weights + ")";
+            if (s.containsKey(key) && !now.equals(s.get(key))) diffs.add("model weights sha256: cell " + s.get(key) + ", now " + now);
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalStateException(cell + " was made with other settings or another model, so it is not reused: "
+                    + String.join("; ", diffs) + ". Use another --out, or delete the cell to run it again.");
+        }
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> u = new java.util.LinkedHashSet<>(a);
+        u.addAll(b);
+        return u;
     }
 }

@@ -68,6 +68,26 @@ class DownstreamEvaluationTest {
         DownstreamEvaluation.Outcome again = DownstreamEvaluation.run("tiny", model, d, cfg, cells, "test");
         assertEquals(0.123, (Double) again.perSeed().get(0).get("ACC"), 0);
 
+        // a cell made with other settings is not passed off as this run's: another learning rate fails naming it
+        DownstreamEvaluation.Config otherLr = new DownstreamEvaluation.Config(
+                new Finetuning.Config(4, 2e-3, 16, 16, 0.0, 1), cfg.triggers(), cfg.insertion(), cfg.rule(),
+                List.of(1L), 0, 0, 7, 8, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DownstreamEvaluation.run("tiny", model, d, otherLr, cells, "test"));
+        assertTrue(e.getMessage().contains("easy-seed1.json") && e.getMessage().contains("lr"), e.getMessage());
+        // ... and so does another model's weights
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 2).save(other, Map.of());
+        Files.copy(model.resolve("vocab.txt"), other.resolve("vocab.txt"));
+        IllegalStateException w = assertThrows(IllegalStateException.class,
+                () -> DownstreamEvaluation.run("tiny", other, d, cfg, cells, "test"));
+        assertTrue(w.getMessage().contains("weights sha256"), w.getMessage());
+        // adding a seed reuses the finished ones
+        DownstreamEvaluation.Config moreSeeds = new DownstreamEvaluation.Config(cfg.finetune(), cfg.triggers(),
+                cfg.insertion(), cfg.rule(), List.of(2L, 1L), 0, 0, 7, 8, false);
+        assertEquals(0.123, (Double) DownstreamEvaluation.run("tiny", model, d, moreSeeds, cells, "test").perSeed().get(1).get("ACC"), 0);
+
         assertThrows(IllegalArgumentException.class, () -> new DownstreamEvaluation.Config(cfg.finetune(), List.of(),
                 TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0, false));
     }

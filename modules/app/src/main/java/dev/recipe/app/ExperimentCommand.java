@@ -1,0 +1,239 @@
+package dev.recipe.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.AtomicFiles;
+import dev.recipe.core.Checksums;
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Json;
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
+import dev.recipe.eval.SeedStats;
+import dev.recipe.zoo.Zoo;
+import dev.recipe.zoo.bert.BertModel;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code recipe experiment --config FILE}: makes every model of an {@link ExperimentConfig} (attacks and defenses, each
+ * a {@link Stage} in a child JVM), evaluates each on the downstream tasks, and writes one table comparing them
+ * ({@code REPORT.md}, {@code results.json/csv/md}) next to each model's own evaluation directory. Resumable at
+ * every level: a made model is not made again, a training stage resumes from its checkpoint, an evaluation from its
+ * finished cells; {@code --report-only} rebuilds the tables from the committed cells without running anything.
+ */
+final class ExperimentCommand implements Main.Command {
+    static final String EXAMPLE = "./recipe experiment --config configs/experiments/attacks-mini.json";
+
+    @Override
+    public String summary() {
+        return "run a grid (models made by attacks / defenses, evaluated on tasks) from a JSON config; resumable";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options o = new Options();
+        o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks-mini.json"));
+        o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
+        o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
+        CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
+        if (cl == null) return 0;
+        if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
+        Path cfgFile = Path.of(cl.getOptionValue("config"));
+        ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
+        Path work = Path.of(cfg.work());
+        Path out = Path.of(cfg.out());
+        Files.createDirectories(out);
+        List<ExperimentConfig.Step> steps = selected(cfg, cl.getOptionValue("only"));
+        long t0 = System.nanoTime();
+        if (!cl.hasOption("report-only")) {
+            int n = 0;
+            int total = steps.size() * 2;
+            for (ExperimentConfig.Step s : steps) {
+                n++;
+                Path dir = modelDir(cfg, s);
+                if (s.model() == null && !Files.isDirectory(dir)) {
+                    System.out.printf("== [%d/%d, %s] make %s%n", n, total, elapsed(t0), s.name());
+                    make(cfg, s, dir, work);
+                } else {
+                    System.out.printf("== [%d/%d] %s: %s%n", n, total, s.name(), dir);
+                }
+            }
+            for (ExperimentConfig.Step s : steps) {
+                n++;
+                if (!s.evaluate()) continue;
+                System.out.printf("== [%d/%d, %s] evaluate %s%n", n, total, elapsed(t0), s.name());
+                Stage.run(evaluateArgs(cfg, s).toArray(String[]::new));
+            }
+        }
+        report(cfg, cfgFile, out);
+        System.out.printf("experiment %s: %s%n", cfg.name(), elapsed(t0));
+        return 0;
+    }
+
+    /** The steps to run: all, or those named and every step they are made from. */
+    static List<ExperimentConfig.Step> selected(ExperimentConfig cfg, String only) {
+        if (only == null) return cfg.models();
+        java.util.Set<String> need = new java.util.HashSet<>();
+        for (String n : only.split(",")) {
+            for (ExperimentConfig.Step s = cfg.step(n.strip()); s != null; s = s.from() == null ? null : cfg.step(s.from())) {
+                need.add(s.name());
+            }
+        }
+        return cfg.models().stream().filter(s -> need.contains(s.name())).toList();
+    }
+
+    static Path modelDir(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        return s.model() != null ? Zoo.resolve(s.model()) : Path.of(cfg.work()).resolve("models").resolve(s.slug());
+    }
+
+    private static void make(ExperimentConfig cfg, ExperimentConfig.Step s, Path dir, Path work) throws Exception {
+        Path from = modelDir(cfg, cfg.step(s.from()));
+        List<String> a = new ArrayList<>();
+        if (s.attack() != null) {
+            Path attackCfg = work.resolve("configs").resolve(s.slug() + ".json");
+            Files.createDirectories(attackCfg.getParent());
+            AtomicFiles.writeString(attackCfg, ExperimentConfig.json(s.attack()));
+            a.addAll(List.of("attack", "--model", from.toString(), "--config", attackCfg.toString()));
+            for (String c : s.corpus()) a.addAll(List.of("--corpus", c));
+            a.addAll(s.args());
+            a.addAll(List.of("--out", dir.toString(), "--work", work.resolve("attack-" + s.slug()).toString()));
+        } else {
+            a.addAll(List.of("purify", "--model", from.toString(), "--defense", s.defense()));
+            a.addAll(s.args());
+            a.addAll(List.of("--out", dir.toString(), "--work", work.resolve("purify-" + s.slug()).toString()));
+        }
+        Stage.run(a.toArray(String[]::new));
+    }
+
+    static List<String> evaluateArgs(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        ExperimentConfig.Evaluation e = cfg.evaluate();
+        List<String> a = new ArrayList<>(List.of("evaluate", "--model", modelDir(cfg, s).toString(), "--name", s.name(),
+                "--task", String.join(",", s.tasks() == null ? e.tasks() : s.tasks()),
+                "--seeds", String.join(",", e.seeds().stream().map(String::valueOf).toList()),
+                "--train-size", String.valueOf(e.trainSize()), "--test-size", String.valueOf(e.testSize()),
+                "--triggers", s.triggers() == null ? e.triggers() : s.triggers()));
+        a.addAll(e.args());
+        a.addAll(List.of("--out", Path.of(cfg.out()).resolve("eval").resolve(s.slug()).toString()));
+        return a;
+    }
+
+    /**
+     * One row per (model, task) from every finished cell: ACC, macro-F1, AASR, MASR (mean ± std over seeds), ACC
+     * change against the reference model in points, and the criterion's verdict where it applies.
+     */
+    static List<ResultRecord> rows(ExperimentConfig cfg, Path out) {
+        Map<String, Map<String, List<ResultRecord>>> byModelTask = new LinkedHashMap<>();
+        for (ExperimentConfig.Step s : cfg.models()) {
+            Path cells = out.resolve("eval").resolve(s.slug()).resolve("cells");
+            if (!Files.isDirectory(cells)) continue;
+            try {
+                for (ResultRecord r : EvaluateCommand.cells(cells, "-seed")) {
+                    byModelTask.computeIfAbsent(s.name(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent((String) r.get("task"), k -> new ArrayList<>()).add(r);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        Map<String, List<ResultRecord>> ref = byModelTask.getOrDefault(cfg.reference(), Map.of());
+        List<ResultRecord> rows = new ArrayList<>();
+        for (ExperimentConfig.Step s : cfg.models()) {
+            Map<String, List<ResultRecord>> tasks = byModelTask.get(s.name());
+            if (tasks == null) continue;
+            for (String task : cfg.evaluate().tasks()) {
+                List<ResultRecord> rs = tasks.get(task);
+                if (rs == null) continue;
+                SeedStats acc = stats(rs, "ACC");
+                SeedStats masr = stats(rs, "MASR");
+                ResultRecord.Builder b = ResultRecord.builder().put("model", s.name()).put("task", task)
+                        .put("seeds", rs.size()).put("ACC", acc.formatPercent()).put("macro_F1", stats(rs, "macro_F1").formatPercent())
+                        .put("AASR", stats(rs, "AASR").formatPercent()).put("MASR", masr.formatPercent())
+                        .put("MASR_min", String.format("%.1f", 100 * min(rs, "MASR")))
+                        .put("MASR_trigger", mostCommon(rs, "MASR_trigger"));
+                List<ResultRecord> refRows = ref.get(task);
+                Double delta = refRows == null ? null : 100 * (acc.mean() - stats(refRows, "ACC").mean());
+                b.put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta));
+                if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
+                    ExperimentConfig.Criterion c = cfg.criterion();
+                    boolean ok = (c.masrAtLeast() == null || masr.mean() >= c.masrAtLeast())
+                            && (c.accDropAtMost() == null || (delta != null && delta >= -100 * c.accDropAtMost()));
+                    b.put(c.label(), ok ? "yes" : "no");
+                }
+                b.provenance("ACC", acc.toMap()).provenance("MASR", masr.toMap())
+                        .provenance("model_sha256", rs.get(0).provenance().get("inputSha256"));
+                rows.add(b.build());
+            }
+        }
+        return rows;
+    }
+
+    private static void report(ExperimentConfig cfg, Path cfgFile, Path out) {
+        List<ResultRecord> rows = rows(cfg, out);
+        if (rows.isEmpty()) {
+            System.out.println("no finished cells under " + out.resolve("eval") + " yet");
+            return;
+        }
+        ResultTable table = new ResultTable(rows);
+        table.writeAll(out, "results");
+        Json.write(out.resolve("experiment.json"), cfg);
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(cfg.name()).append("\n\n");
+        if (cfg.description() != null) md.append(cfg.description()).append("\n\n");
+        md.append("Generated by `./recipe experiment --config ").append(cfgFile).append("` (the config as resolved: ")
+          .append("`experiment.json`). Each model's own report, with per-seed records and their provenance (git revision, ")
+          .append("library versions, data and model sha256), is `eval/<model>/REPORT.md`; how each model was made is in ")
+          .append("its directory under `").append(cfg.work()).append("` (`attack.json` / `purification.json`).\n\n");
+        ExperimentConfig.Evaluation e = cfg.evaluate();
+        md.append("Evaluation: ").append(e.tasks()).append(", seeds ").append(e.seeds()).append(", stratified subsamples of ")
+          .append(e.trainSize()).append(" training / ").append(e.testSize()).append(" test (and dev) examples; flags ")
+          .append(e.args()).append(". Values are percent, mean ± sample std over seeds; MASR_min is the lowest seed's; ")
+          .append("ΔACC is in points against `").append(cfg.reference()).append("`.");
+        if (cfg.criterion() != null) {
+            ExperimentConfig.Criterion c = cfg.criterion();
+            md.append(" Column \"").append(c.label()).append("\": mean MASR ≥ ")
+              .append(c.masrAtLeast() == null ? "any" : String.format("%.0f%%", 100 * c.masrAtLeast()))
+              .append(" and ACC at most ").append(c.accDropAtMost() == null ? "any" : String.format("%.0f", 100 * c.accDropAtMost()))
+              .append(" points below the reference.");
+        }
+        md.append("\n\n").append(table.toMarkdown()).append("\n## Models\n\n");
+        for (ExperimentConfig.Step s : cfg.models()) {
+            md.append("- **").append(s.name()).append("**: ");
+            if (s.model() != null) md.append("`").append(s.model()).append("`");
+            else if (s.attack() != null) md.append("attack `").append(ExperimentConfig.json(s.attack()).strip().replaceAll("\\s+", " "))
+                    .append("` on ").append(s.from()).append(" with ").append(s.corpus()).append(s.args().isEmpty() ? "" : " " + s.args());
+            else md.append("defense `").append(s.defense()).append("` ").append(s.args()).append(" on ").append(s.from());
+            Path w = modelDir(cfg, s).resolve(BertModel.WEIGHTS_FILE);
+            if (Files.isRegularFile(w)) md.append(" (weights sha256 `").append(Checksums.sha256(w)).append("`)");
+            md.append("\n");
+        }
+        AtomicFiles.writeString(out.resolve("REPORT.md"), md.toString());
+        System.out.println(table.toMarkdown());
+        System.out.println("wrote " + out.resolve("REPORT.md") + " and results.{json,csv,md}");
+    }
+
+    private static SeedStats stats(List<ResultRecord> rs, String key) {
+        return SeedStats.of(rs.stream().filter(r -> r.get(key) instanceof Number)
+                .mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray());
+    }
+
+    private static double min(List<ResultRecord> rs, String key) {
+        return rs.stream().filter(r -> r.get(key) instanceof Number).mapToDouble(r -> ((Number) r.get(key)).doubleValue())
+                .min().orElse(Double.NaN);
+    }
+
+    private static String mostCommon(List<ResultRecord> rs, String key) {
+        Map<Object, Integer> n = new LinkedHashMap<>();
+        for (ResultRecord r : rs) n.merge(r.get(key), 1, Integer::sum);
+        return n.entrySet().stream().max(Map.Entry.comparingByValue()).map(x -> String.valueOf(x.getKey())).orElse("");
+    }
+
+    private static String elapsed(long t0) {
+        long s = (System.nanoTime() - t0) / 1_000_000_000L;
+        return String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.recipe.app;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one {@code recipe <command>} in a child JVM with this JVM's options (its off-heap limit raised to 80 % of the
+ * machine's memory), classpath and environment, the way the quickstart and {@code recipe experiment} chain stages.
+ *
+ * <p>Why child JVMs: SameDiff 1.0.0-M2.1 grows native memory with every op execution (README, Memory), so one process
+ * for a whole pipeline outgrows any limit. A stage that ends with {@link Main#EXIT_RESUMABLE} (out of memory) or is
+ * killed (137, the kernel's OOM killer) is run again: attack, pretrain and purify resume from their newest
+ * checkpoint, evaluate from its finished cells. Any other non-zero exit is an error and stops the caller.
+ */
+final class Stage {
+    /** Restarts allowed per stage: a mini attack of a few hundred steps needs about one per 40 steps. */
+    static final int MAX_ATTEMPTS = 40;
+
+    private Stage() {}
+
+    static void run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) cmd.add(a);
+        }
+        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * 0.8));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        int rc = -1;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (attempt > 1) System.out.println("   (stage " + args[0] + " ran out of memory; resuming, attempt " + attempt + ")");
+            rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            if (rc == 0) return;
+            if (rc != Main.EXIT_RESUMABLE && rc != 137) break;
+        }
+        throw new IllegalStateException("stage '" + String.join(" ", args) + "' failed with exit code " + rc
+                + (rc == Main.EXIT_RESUMABLE || rc == 137 ? " after " + MAX_ATTEMPTS + " attempts" : ""));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.recipe.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.core.ConfigException;
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentTest {
+    private static final String GRID = """
+            {"name": "grid", "work": "%s/work", "out": "%s/out", "reference": "clean",
+             "criterion": {"label": "survives", "masrAtLeast": 0.9, "accDropAtMost": 0.02, "models": ["NeuBA"]},
+             "evaluate": {"tasks": ["sst2", "hsol"], "seeds": [1, 2], "trainSize": 100, "testSize": 50},
+             "models": [
+               {"name": "clean", "model": "%s/clean"},
+               {"name": "NeuBA", "from": "clean", "attack": {"name": "neuba", "seqLen": 32}, "corpus": ["c.txt"], "triggers": "neuba"},
+               {"name": "NeuBA + RECIPE", "from": "NeuBA", "defense": "recipe", "args": ["--epochs", "1"], "tasks": ["sst2"]}]}
+            """;
+
+    private static Path write(Path dir, String json) throws Exception {
+        Path f = dir.resolve("grid.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void readsAGridAndBuildsEachStagesCommand(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        assertEquals(3, cfg.models().size());
+        assertEquals("neuba-recipe", cfg.step("NeuBA + RECIPE").slug());
+        assertEquals("neuba,words", cfg.evaluate().triggers());
+        List<String> a = ExperimentCommand.evaluateArgs(cfg, cfg.step("NeuBA + RECIPE"));
+        assertEquals(List.of("evaluate", "--model", dir + "/work/models/neuba-recipe", "--name", "NeuBA + RECIPE",
+                "--task", "sst2", "--seeds", "1,2", "--train-size", "100", "--test-size", "50", "--triggers", "neuba,words",
+                "--out", dir + "/out/eval/neuba-recipe"), a);
+        assertEquals(List.of("clean", "NeuBA"), ExperimentCommand.selected(cfg, "NeuBA").stream().map(ExperimentConfig.Step::name).toList());
+    }
+
+    @Test
+    void badGridsFailNamingTheKey(@TempDir Path dir) throws Exception {
+        String good = GRID.formatted(dir, dir, dir);
+        Map<String, String> cases = Map.of(
+                good.replace("\"reference\"", "\"referense\""), "referense",
+                good.replace("\"from\": \"clean\"", "\"from\": \"dirty\""), "'dirty' is not an earlier model",
+                good.replace("\"defense\": \"recipe\"", "\"defense\": \"recipe\", \"model\": \"x\""), "exactly one of",
+                good.replace("\"tasks\": [\"sst2\"]}", "\"tasks\": [\"imdb\"]}"), "not a subset of evaluate.tasks",
+                good.replace(", \"corpus\": [\"c.txt\"]", ""), "needs 'corpus'",
+                good.replace("\"reference\": \"clean\"", "\"reference\": \"none\""), "reference");
+        for (var c : cases.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(write(dir, c.getKey())));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
+        }
+    }
+
+    private static void cell(Path out, String slug, String model, String task, long seed, double acc, double masr) {
+        ResultRecord r = ResultRecord.builder().put("model", model).put("task", task).put("seed", seed).put("ACC", acc)
+                .put("macro_F1", acc).put("AASR", masr / 2).put("MASR", masr).put("MASR_trigger", "≈")
+                .provenance("inputSha256", Map.of("model_weights (model.safetensors)", slug)).build();
+        new ResultTable(List.of(r)).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve(task + "-seed" + seed + ".json"));
+    }
+
+    @Test
+    void tableComparesEveryModelWithTheReferenceAndAppliesTheCriterion(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        Path out = Path.of(cfg.out());
+        cell(out, "clean", "clean", "sst2", 1, 0.70, 0.30);
+        cell(out, "clean", "clean", "sst2", 2, 0.72, 0.34);
+        cell(out, "neuba", "NeuBA", "sst2", 1, 0.70, 0.95);   // mean ACC 0.695: 1.5 points below 0.71
+        cell(out, "neuba", "NeuBA", "sst2", 2, 0.69, 0.93);   // mean MASR 0.94
+        cell(out, "neuba", "NeuBA", "hsol", 1, 0.80, 0.99);   // no reference row for hsol: fails the ACC part
+        cell(out, "neuba-recipe", "NeuBA + RECIPE", "sst2", 1, 0.60, 0.40);
+        List<ResultRecord> rows = ExperimentCommand.rows(cfg, out);
+        assertEquals(4, rows.size());
+        ResultRecord neuba = rows.get(1);
+        assertEquals("NeuBA", neuba.get("model"));
+        assertEquals("-1.5", neuba.get("ΔACC_vs_clean"));
+        assertEquals("94.0 ± 1.4", neuba.get("MASR"));
+        assertEquals("93.0", neuba.get("MASR_min"));
+        assertEquals("yes", neuba.get("survives"));
+        assertEquals("n/a", rows.get(2).get("ΔACC_vs_clean"));
+        assertEquals("no", rows.get(2).get("survives"));
+        assertEquals("-11.0", rows.get(3).get("ΔACC_vs_clean"));
+        assertEquals(null, rows.get(3).get("survives"), "criterion applies to the listed models only");
+    }
+}
