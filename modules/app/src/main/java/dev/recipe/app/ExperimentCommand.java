@@ -56,11 +56,16 @@ final class ExperimentCommand implements Main.Command {
             for (ExperimentConfig.Step s : steps) {
                 n++;
                 Path dir = modelDir(cfg, s);
-                if (s.model() == null && !Files.isDirectory(dir)) {
+                if (s.model() != null) {
+                    System.out.printf("== [%d/%d] %s: %s%n", n, total, s.name(), dir);
+                    continue;
+                }
+                checkRecipe(cfg, s, work);
+                if (!Files.isDirectory(dir)) {
                     System.out.printf("== [%d/%d, %s] make %s%n", n, total, elapsed(t0), s.name());
                     make(cfg, s, dir, work);
                 } else {
-                    System.out.printf("== [%d/%d] %s: %s%n", n, total, s.name(), dir);
+                    System.out.printf("== [%d/%d] %s: made earlier, %s%n", n, total, s.name(), dir);
                 }
             }
             for (ExperimentConfig.Step s : steps) {
@@ -85,6 +90,47 @@ final class ExperimentCommand implements Main.Command {
             }
         }
         return cfg.models().stream().filter(s -> need.contains(s.name())).toList();
+    }
+
+    /**
+     * How a step's model is made, with what it is made from, recursively: configs that share a work directory share
+     * the models they make, and a model is reused only when this recipe is the same (recorded in
+     * {@code <work>/steps/<slug>.json} before the model is made).
+     */
+    static Map<String, Object> recipe(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (s.model() != null) {
+            m.put("model", s.model());
+            return m;
+        }
+        if (s.attack() != null) {
+            m.put("attack", Json.MAPPER.convertValue(s.attack(), Map.class));
+            m.put("corpus", s.corpus());
+        } else {
+            m.put("defense", s.defense());
+        }
+        m.put("args", s.args());
+        m.put("from", recipe(cfg, cfg.step(s.from())));
+        return m;
+    }
+
+    static void checkRecipe(ExperimentConfig cfg, ExperimentConfig.Step s, Path work) {
+        Path f = work.resolve("steps").resolve(s.slug() + ".json");
+        String now = Json.write(recipe(cfg, s));
+        try {
+            if (Files.isRegularFile(f)) {
+                String before = Files.readString(f);
+                if (!before.equals(now)) {
+                    throw new ConfigException("model '" + s.name() + "': " + modelDir(cfg, s) + " was made (or started) by "
+                            + "another recipe, recorded in " + f + ":\n" + before + "this config asks for:\n" + now
+                            + "Rename the model, use another \"work\" directory, or delete both to make it again.");
+                }
+            } else {
+                AtomicFiles.writeString(f, now);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Path modelDir(ExperimentConfig cfg, ExperimentConfig.Step s) {

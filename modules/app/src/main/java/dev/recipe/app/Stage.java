@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@code recipe <command>} in a child JVM with this JVM's options (its off-heap limit raised to 80 % of the
- * machine's memory), classpath and environment, the way the quickstart and {@code recipe experiment} chain stages.
+ * Runs one {@code recipe <command>} in a child JVM with this JVM's options (its off-heap limit set to 80 % of the
+ * machine's memory, {@code -Drecipe.stageMemory}), classpath and environment, the way the quickstart and {@code recipe experiment} chain stages.
  *
  * <p>Why child JVMs: SameDiff 1.0.0-M2.1 grows native memory with every op execution (README, Memory), so one process
  * for a whole pipeline outgrows any limit. A stage that ends with {@link Main#EXIT_RESUMABLE} (out of memory) or is
@@ -16,6 +16,9 @@ import java.util.List;
 final class Stage {
     /** Restarts allowed per stage: a mini attack of a few hundred steps needs about one per 40 steps. */
     static final int MAX_ATTEMPTS = 40;
+
+    /** Share of the machine's memory a stage may hold ({@code -Drecipe.stageMemory=0.7} when sharing the machine). */
+    static final double MEMORY_FRACTION = Double.parseDouble(System.getProperty("recipe.stageMemory", "0.8"));
 
     private Stage() {}
 
@@ -27,7 +30,7 @@ final class Stage {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) cmd.add(a);
         }
-        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * 0.8));
+        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * MEMORY_FRACTION));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

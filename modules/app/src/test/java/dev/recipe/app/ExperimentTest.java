@@ -46,6 +46,35 @@ class ExperimentTest {
     }
 
     @Test
+    void aModelInASharedWorkDirectoryIsReusedOnlyForTheSameRecipe(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        Path work = Path.of(cfg.work());
+        ExperimentCommand.checkRecipe(cfg, cfg.step("NeuBA + RECIPE"), work);
+        ExperimentCommand.checkRecipe(cfg, cfg.step("NeuBA + RECIPE"), work);   // same recipe: fine
+        // another config sharing the work directory whose NeuBA (the model RECIPE starts from) differs
+        ExperimentConfig other = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir).replace("\"seqLen\": 32", "\"seqLen\": 64")));
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentCommand.checkRecipe(other, other.step("NeuBA + RECIPE"), work));
+        assertTrue(e.getMessage().contains("another recipe") && e.getMessage().contains("64"), e.getMessage());
+    }
+
+    @Test
+    void everyShippedExperimentConfigAndItsAttacksParse() throws Exception {
+        Path dir = Path.of("../../configs/experiments");
+        List<Path> files;
+        try (var s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(!files.isEmpty(), "configs in " + dir.toAbsolutePath());
+        for (Path f : files) {
+            ExperimentConfig cfg = ExperimentConfig.read(f);
+            for (ExperimentConfig.Step s : cfg.models()) {
+                if (s.attack() != null) dev.recipe.attack.Attacks.parseConfig(ExperimentConfig.json(s.attack()), f + " " + s.name());
+                if (s.defense() != null) assertTrue(dev.recipe.defense.Defenses.names().contains(s.defense()), f + ": " + s.defense());
+            }
+        }
+    }
+
+    @Test
     void badGridsFailNamingTheKey(@TempDir Path dir) throws Exception {
         String good = GRID.formatted(dir, dir, dir);
         Map<String, String> cases = Map.of(
