@@ -16,7 +16,7 @@ import dev.recipe.core.Json;
  * {@link #read}; unknown keys and inconsistent steps fail naming the file and the key.
  *
  * <pre>{@code
- * {"name": "attacks-mini", "work": "runs/experiments/attacks-mini", "out": "experiments/attacks-mini",
+ * {"name": "attacks", "work": "runs/experiments/mini", "out": "experiments/mini",
  *  "reference": "bert-mini",
  *  "evaluate": {"tasks": ["sst2", "hsol", "agnews"], "seeds": [1, 2, 3], "trainSize": 1000, "testSize": 500},
  *  "models": [
@@ -29,7 +29,8 @@ import dev.recipe.core.Json;
  * @param name        the experiment's name (titles, default directories)
  * @param description what it shows, for the report
  * @param work        where made models and their checkpoints go (large; not committed)
- * @param out         where evaluation cells and tables go (small; committed so the report regenerates)
+ * @param out         where evaluations ({@code eval/<model>/}, shared by the experiments with the same out) and this
+ *                    experiment's tables ({@code <name>/}) go; small, committed so the reports regenerate
  * @param reference   the model every other is compared with (ΔACC); null = the first
  * @param criterion   an optional pass mark shown per row (e.g. "the backdoor survives fine-tuning")
  * @param evaluate    the downstream evaluation every model gets
