@@ -18,7 +18,7 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * Reads an ONNX model file into the protobuf classes that ship inside nd4j-api (package {@code onnx}, shaded
  * protobuf 3) and checks that it is structurally whole, so that a truncated or random file fails here with a message
  * naming the file and the problem, before any graph is built. The checks: the bytes parse as a {@code ModelProto};
- * there is a graph with at least one node and one output; every node input is a graph input, an initializer or the
+ * there is a graph with at least one node and one output and an opset; every node input is a graph input, an initializer or the
  * output of an earlier node; every graph output is produced; every initializer holds as many values as its dims say.
  */
 public final class OnnxModelFile {
@@ -65,6 +65,10 @@ public final class OnnxModelFile {
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new OnnxImportException(source + ": not an ONNX model: no graph with nodes (ir_version "
                     + model.getIrVersion() + ", " + model.getSerializedSize() + " bytes parsed)");
+        }
+        if (model.getIrVersion() >= 3 && model.getOpsetImportCount() == 0) {
+            throw new OnnxImportException(source + ": the model (ir_version " + model.getIrVersion()
+                    + ") declares no opset_import (truncated file?)");
         }
         GraphProto g = model.getGraph();
         if (g.getOutputCount() == 0) throw new OnnxImportException(source + ": the graph declares no outputs");
