@@ -212,6 +212,9 @@ final class ExperimentCommand implements Main.Command {
                 List<ResultRecord> refRows = ref.get(task);
                 Double delta = refRows == null ? null : 100 * (acc.mean() - stats(refRows, "ACC").mean());
                 b.put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta));
+                Double floor = refRows == null ? null : floorMasr(refRows, triggerKeys(rs));
+                b.put("floor_MASR", floor == null ? "n/a" : String.format("%.1f", 100 * floor));
+                b.put("ΔMASR_vs_floor", floor == null ? "n/a" : String.format("%+.1f", 100 * (masr.mean() - floor)));
                 if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
                     ExperimentConfig.Criterion c = cfg.criterion();
                     boolean ok = (c.masrAtLeast() == null || masr.mean() >= c.masrAtLeast())
@@ -247,7 +250,8 @@ final class ExperimentCommand implements Main.Command {
         md.append("Evaluation: ").append(e.tasks()).append(", seeds ").append(e.seeds()).append(", stratified subsamples of ")
           .append(e.trainSize()).append(" training / ").append(e.testSize()).append(" test (and dev) examples; flags ")
           .append(e.args()).append(". Values are percent, mean ± sample std over seeds; MASR_min is the lowest seed's; ")
-          .append("ΔACC is in points against `").append(cfg.reference()).append("`.");
+          .append("ΔACC is in points against `").append(cfg.reference()).append("`; floor_MASR is `").append(cfg.reference())
+          .append("`'s MASR over the same triggers (the clean model's floor), ΔMASR_vs_floor the distance to it.");
         if (cfg.criterion() != null) {
             ExperimentConfig.Criterion c = cfg.criterion();
             md.append(" Column \"").append(c.label()).append("\": mean MASR ≥ ")
@@ -269,6 +273,29 @@ final class ExperimentCommand implements Main.Command {
         AtomicFiles.writeString(dir.resolve("REPORT.md"), md.toString());
         System.out.println(table.toMarkdown());
         System.out.println("wrote " + dir.resolve("REPORT.md") + " and results.{json,csv,md}");
+    }
+
+    /** The "ASR[t]" columns of a model's records: the triggers it was measured with. */
+    static List<String> triggerKeys(List<ResultRecord> rs) {
+        return rs.get(0).values().keySet().stream().filter(k -> k.startsWith("ASR[")).toList();
+    }
+
+    /**
+     * The reference model's MASR over the same triggers (per seed the max of its ASR[t] for those t, then the mean):
+     * the floor a backdoor's or a defense's MASR is compared with. Null when the reference lacks any of the triggers.
+     */
+    static Double floorMasr(List<ResultRecord> refRows, List<String> triggerKeys) {
+        if (triggerKeys.isEmpty()) return null;
+        double sum = 0;
+        for (ResultRecord r : refRows) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (String k : triggerKeys) {
+                if (!(r.get(k) instanceof Number n)) return null;
+                max = Math.max(max, n.doubleValue());
+            }
+            sum += max;
+        }
+        return sum / refRows.size();
     }
 
     private static SeedStats stats(List<ResultRecord> rs, String key) {

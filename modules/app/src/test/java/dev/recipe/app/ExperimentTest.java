@@ -93,6 +93,7 @@ class ExperimentTest {
     private static void cell(Path out, String slug, String model, String task, long seed, double acc, double masr) {
         ResultRecord r = ResultRecord.builder().put("model", model).put("task", task).put("seed", seed).put("ACC", acc)
                 .put("macro_F1", acc).put("AASR", masr / 2).put("MASR", masr).put("MASR_trigger", "≈")
+                .put("ASR[≈]", masr).put("ASR[cf]", slug.equals("clean") ? masr + 0.1 : masr / 2)
                 .provenance("inputSha256", Map.of("model_weights (model.safetensors)", slug)).build();
         new ResultTable(List.of(r)).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve(task + "-seed" + seed + ".json"));
     }
@@ -115,6 +116,9 @@ class ExperimentTest {
         assertEquals("94.0 ± 1.4", neuba.get("MASR"));
         assertEquals("93.0", neuba.get("MASR_min"));
         assertEquals("yes", neuba.get("survives"));
+        // clean seeds' MASR over NeuBA's triggers (≈ and cf): max(0.30, 0.40) and max(0.34, 0.44) -> 42.0
+        assertEquals("42.0", neuba.get("floor_MASR"));
+        assertEquals("+52.0", neuba.get("ΔMASR_vs_floor"));
         assertEquals("n/a", rows.get(2).get("ΔACC_vs_clean"));
         assertEquals("no", rows.get(2).get("survives"));
         assertEquals("-11.0", rows.get(3).get("ΔACC_vs_clean"));
