@@ -177,10 +177,21 @@ final class ExperimentCommand implements Main.Command {
     }
 
     /**
-     * One row per (model, task) from every finished cell: ACC, macro-F1, AASR, MASR (mean ± std over seeds), ACC
-     * change against the reference model in points, and the criterion's verdict where it applies.
+     * One model on one task, over its finished seeds, as numbers (fractions): what the tables print and what
+     * {@link ReproductionReport} compares with the paper.
+     *
+     * @param accDelta  ACC minus the reference's (fraction); null without a reference row for the task
+     * @param floorMasr the reference's MASR over this model's triggers; null when unknown
      */
-    static List<ResultRecord> rows(ExperimentConfig cfg, Path out) {
+    record Outcome(ExperimentConfig.Step step, String task, List<ResultRecord> seeds, SeedStats acc, SeedStats macroF1,
+                   SeedStats aasr, SeedStats masr, Double accDelta, Double floorMasr) {
+        Double masrDelta() {
+            return floorMasr == null ? null : masr.mean() - floorMasr;
+        }
+    }
+
+    /** Every (model, task) with finished cells under {@code <out>/eval}, in config then task order. */
+    static List<Outcome> outcomes(ExperimentConfig cfg, Path out) {
         Map<String, Map<String, List<ResultRecord>>> byModelTask = new LinkedHashMap<>();
         for (ExperimentConfig.Step s : cfg.models()) {
             Path cells = out.resolve("eval").resolve(s.slug()).resolve("cells");
@@ -195,7 +206,7 @@ final class ExperimentCommand implements Main.Command {
             }
         }
         Map<String, List<ResultRecord>> ref = byModelTask.getOrDefault(cfg.reference(), Map.of());
-        List<ResultRecord> rows = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         for (ExperimentConfig.Step s : cfg.models()) {
             Map<String, List<ResultRecord>> tasks = byModelTask.get(s.name());
             if (tasks == null) continue;
@@ -203,28 +214,42 @@ final class ExperimentCommand implements Main.Command {
                 List<ResultRecord> rs = tasks.get(task);
                 if (rs == null) continue;
                 SeedStats acc = stats(rs, "ACC");
-                SeedStats masr = stats(rs, "MASR");
-                ResultRecord.Builder b = ResultRecord.builder().put("model", s.name()).put("task", task)
-                        .put("seeds", rs.size()).put("ACC", acc.formatPercent()).put("macro_F1", stats(rs, "macro_F1").formatPercent())
-                        .put("AASR", stats(rs, "AASR").formatPercent()).put("MASR", masr.formatPercent())
-                        .put("MASR_min", String.format("%.1f", 100 * min(rs, "MASR")))
-                        .put("MASR_trigger", mostCommon(rs, "MASR_trigger"));
                 List<ResultRecord> refRows = ref.get(task);
-                Double delta = refRows == null ? null : 100 * (acc.mean() - stats(refRows, "ACC").mean());
-                b.put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta));
-                Double floor = refRows == null ? null : floorMasr(refRows, triggerKeys(rs));
-                b.put("floor_MASR", floor == null ? "n/a" : String.format("%.1f", 100 * floor));
-                b.put("ΔMASR_vs_floor", floor == null ? "n/a" : String.format("%+.1f", 100 * (masr.mean() - floor)));
-                if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
-                    ExperimentConfig.Criterion c = cfg.criterion();
-                    boolean ok = (c.masrAtLeast() == null || masr.mean() >= c.masrAtLeast())
-                            && (c.accDropAtMost() == null || (delta != null && delta >= -100 * c.accDropAtMost()));
-                    b.put(c.label(), ok ? "yes" : "no");
-                }
-                b.provenance("ACC", acc.toMap()).provenance("MASR", masr.toMap())
-                        .provenance("model_sha256", rs.get(0).provenance().get("inputSha256"));
-                rows.add(b.build());
+                outcomes.add(new Outcome(s, task, rs, acc, stats(rs, "macro_F1"), stats(rs, "AASR"), stats(rs, "MASR"),
+                        refRows == null ? null : acc.mean() - stats(refRows, "ACC").mean(),
+                        refRows == null ? null : floorMasr(refRows, triggerKeys(rs))));
             }
+        }
+        return outcomes;
+    }
+
+    /**
+     * One row per (model, task) from every finished cell: ACC, macro-F1, AASR, MASR (mean ± std over seeds), ACC
+     * change against the reference model in points, the clean floor of MASR, and the criterion's verdict.
+     */
+    static List<ResultRecord> rows(ExperimentConfig cfg, Path out) {
+        List<ResultRecord> rows = new ArrayList<>();
+        for (Outcome o : outcomes(cfg, out)) {
+            ExperimentConfig.Step s = o.step();
+            List<ResultRecord> rs = o.seeds();
+            Double delta = o.accDelta() == null ? null : 100 * o.accDelta();
+            ResultRecord.Builder b = ResultRecord.builder().put("model", s.name()).put("task", o.task())
+                    .put("seeds", rs.size()).put("ACC", o.acc().formatPercent()).put("macro_F1", o.macroF1().formatPercent())
+                    .put("AASR", o.aasr().formatPercent()).put("MASR", o.masr().formatPercent())
+                    .put("MASR_min", String.format("%.1f", 100 * min(rs, "MASR")))
+                    .put("MASR_trigger", mostCommon(rs, "MASR_trigger"))
+                    .put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta))
+                    .put("floor_MASR", o.floorMasr() == null ? "n/a" : String.format("%.1f", 100 * o.floorMasr()))
+                    .put("ΔMASR_vs_floor", o.masrDelta() == null ? "n/a" : String.format("%+.1f", 100 * o.masrDelta()));
+            if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
+                ExperimentConfig.Criterion c = cfg.criterion();
+                boolean ok = (c.masrAtLeast() == null || o.masr().mean() >= c.masrAtLeast())
+                        && (c.accDropAtMost() == null || (delta != null && delta >= -100 * c.accDropAtMost()));
+                b.put(c.label(), ok ? "yes" : "no");
+            }
+            b.provenance("ACC", o.acc().toMap()).provenance("MASR", o.masr().toMap())
+                    .provenance("model_sha256", rs.get(0).provenance().get("inputSha256"));
+            rows.add(b.build());
         }
         return rows;
     }

@@ -82,9 +82,11 @@ public record ExperimentConfig(String name, String description, String work, Str
      * @param triggers  the triggers measured on this model; null = {@code evaluate.triggers}
      * @param tasks     a subset of {@code evaluate.tasks} for this model; null = all
      * @param evaluate  false: the model is only made (an intermediate step), not evaluated
+     * @param paper     where this model's numbers stand in the paper ({@code configs/paper/recipe-paper.json}), for
+     *                  REPRODUCTION.md; null = nowhere
      */
     public record Step(String name, String model, String from, ObjectNode attack, List<String> corpus, String defense,
-                       List<String> args, String triggers, List<String> tasks, Boolean evaluate) {
+                       List<String> args, String triggers, List<String> tasks, Boolean evaluate, Paper paper) {
         public Step {
             if (name == null || name.isBlank()) throw new ConfigException("models[].name: every model needs a name");
             int kinds = (model != null ? 1 : 0) + (attack != null ? 1 : 0) + (defense != null ? 1 : 0);
@@ -105,6 +107,19 @@ public record ExperimentConfig(String name, String description, String work, Str
         public String slug() {
             String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
             return s.isEmpty() ? "model" : s;
+        }
+    }
+
+    /**
+     * The paper's labels for a model: the tables its rows belong to and the attack / defense names used there
+     * ("NeuBA", "POR", "BadPre" or "none"; "none", "clean", "RECIPE", "FP", "FP-GM", "FP-GA", "only-pretrain",
+     * "only-regularisation").
+     */
+    public record Paper(List<String> tables, String attack, String defense) {
+        public Paper {
+            if (tables == null || tables.isEmpty()) throw new ConfigException("models[].paper.tables: name at least one table id");
+            if (attack == null || defense == null) throw new ConfigException("models[].paper: give 'attack' and 'defense'");
+            tables = List.copyOf(tables);
         }
     }
 

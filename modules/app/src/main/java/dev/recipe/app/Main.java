@@ -26,6 +26,7 @@ public final class Main {
         COMMANDS.put("purify", new PurifyCommand());
         COMMANDS.put("evaluate", new EvaluateCommand());
         COMMANDS.put("experiment", new ExperimentCommand());
+        COMMANDS.put("report", new ReportCommand());
         COMMANDS.put("bench", new BenchCommand());
         COMMANDS.put("card", new CardCommand());
     }
