@@ -184,9 +184,22 @@ final class ExperimentCommand implements Main.Command {
      * @param floorMasr the reference's MASR over this model's triggers; null when unknown
      */
     record Outcome(ExperimentConfig.Step step, String task, List<ResultRecord> seeds, SeedStats acc, SeedStats macroF1,
-                   SeedStats aasr, SeedStats masr, Double accDelta, Double floorMasr) {
+                   SeedStats aasr, SeedStats masr, Double accDelta, Double floorMasr, List<ResultRecord> neurons) {
         Double masrDelta() {
             return floorMasr == null ? null : masr.mean() - floorMasr;
+        }
+
+        /** Mean over triggers of a neuron-analysis column ("poison_only_per_sample", "overlap_ratio"); null if none. */
+        Double neuronMean(String key) {
+            double sum = 0;
+            int n = 0;
+            for (ResultRecord r : neurons) {
+                if (r.get(key) instanceof Number x) {
+                    sum += x.doubleValue();
+                    n++;
+                }
+            }
+            return n == 0 ? null : sum / n;
         }
     }
 
@@ -215,9 +228,11 @@ final class ExperimentCommand implements Main.Command {
                 if (rs == null) continue;
                 SeedStats acc = stats(rs, "ACC");
                 List<ResultRecord> refRows = ref.get(task);
+                Path neuronCell = out.resolve("eval").resolve(s.slug()).resolve("cells").resolve(task + "-neurons.json");
+                List<ResultRecord> neurons = Files.isRegularFile(neuronCell) ? ResultTable.readJson(neuronCell).records() : List.of();
                 outcomes.add(new Outcome(s, task, rs, acc, stats(rs, "macro_F1"), stats(rs, "AASR"), stats(rs, "MASR"),
                         refRows == null ? null : acc.mean() - stats(refRows, "ACC").mean(),
-                        refRows == null ? null : floorMasr(refRows, triggerKeys(rs))));
+                        refRows == null ? null : floorMasr(refRows, triggerKeys(rs)), neurons));
             }
         }
         return outcomes;

@@ -97,7 +97,6 @@ final class ReproductionReport {
         Set<String> metrics = new LinkedHashSet<>();
         for (JsonNode r : t.get("rows")) {
             if (!"BERT".equals(r.path("model").asText())) continue;
-            if (r.path("extra").has("lambda") && r.path("extra").path("lambda").asDouble() != 1.0) continue;
             List<String> k = List.of(r.get("attack").asText(), r.get("defense").asText(), r.get("task").asText());
             String metric = r.get("metric").asText();
             String extra = extraLabel(r.path("extra"));
@@ -113,7 +112,12 @@ final class ReproductionReport {
         StringBuilder md = new StringBuilder();
         md.append("### ").append(t.path("paper_label").asText(id)).append(": ").append(t.path("what").asText()).append("\n\n");
         if (t.has("ambiguous")) md.append("Note on the paper's text: ").append(t.get("ambiguous").asText()).append("\n\n");
-        List<String> ourMetrics = List.of("ACC", "AASR", "MASR");
+        List<String> ourMetrics = List.of("ACC", "AASR", "MASR", "poison_only_neurons");
+        if (metrics.contains("poison_only_neurons")) {
+            md.append("Ours: poison-only neurons per sample (neurons active on the triggered copy and not on the clean "
+                    + "sample; mean over samples and triggers; 4,096 neurons), the paper: a count over its 36,864 neurons. ")
+              .append("Compare before and after, not the values.\n\n");
+        }
         md.append("| attack | defense | task |");
         for (String m : metrics) md.append(' ').append(m).append(ourMetrics.contains(m) ? " paper / ours |" : " paper |");
         md.append(" seeds |\n|---|---|---|");
@@ -136,8 +140,9 @@ final class ReproductionReport {
 
     private static String extraLabel(JsonNode extra) {
         List<String> parts = new ArrayList<>();
-        for (String k : List.of("aux_samples", "aux_distribution", "stage", "epoch")) {
-            if (extra.has(k) && !extra.get(k).isNull() && !(k.equals("aux_samples") && extra.get(k).asInt() == 20000)) {
+        for (String k : List.of("lambda", "aux_samples", "aux_distribution", "epoch")) {
+            if (extra.has(k) && !extra.get(k).isNull() && !(k.equals("aux_samples") && extra.get(k).asInt() == 20000)
+                    && !(k.equals("lambda") && extra.get(k).asDouble() == 1.0)) {
                 parts.add(k + "=" + extra.get(k).asText());
             }
         }
@@ -149,6 +154,8 @@ final class ReproductionReport {
             case "ACC" -> o.acc().formatPercent();
             case "AASR" -> o.aasr().formatPercent();
             case "MASR" -> o.masr().formatPercent();
+            case "poison_only_neurons" -> o.neuronMean("poison_only_per_sample") == null ? "—"
+                    : String.format("%.1f", o.neuronMean("poison_only_per_sample"));
             default -> "—";
         };
     }
@@ -187,6 +194,11 @@ final class ReproductionReport {
                     a.masr().mean() >= 0.90 && nz(d.masrDelta()) <= 0.30 * nz(a.masrDelta()) && d.acc().mean() - a.acc().mean() >= -0.03,
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
+            case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
+                    d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
+                            && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
+                            && d.neuronMean("overlap_ratio") > a.neuronMean("overlap_ratio"),
+                    "poison-only neurons per sample after RECIPE ≤ 0.8 × before, and the overlap ratio rises", "table10");
             default -> new Verdict(Status.NOT_RUN, "no experiment config for it yet");
         };
     }
@@ -314,8 +326,10 @@ final class ReproductionReport {
     }
 
     private static String describe(ExperimentCommand.Outcome o) {
+        Double po = o.neuronMean("poison_only_per_sample");
         return "ACC " + pct(o.acc().mean()) + " MASR " + pct(o.masr().mean())
-                + (o.floorMasr() == null ? "" : " (floor " + pct(o.floorMasr()) + ")");
+                + (o.floorMasr() == null ? "" : " (floor " + pct(o.floorMasr()) + ")")
+                + (po == null ? "" : String.format(", poison-only neurons %.1f, overlap %.3f", po, o.neuronMean("overlap_ratio")));
     }
 
     private static String pct(double v) {

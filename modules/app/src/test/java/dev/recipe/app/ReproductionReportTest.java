@@ -30,15 +30,24 @@ class ReproductionReportTest {
              "models": [
                {"name": "clean", "model": "%1$s/clean", "paper": {"tables": ["table2"], "attack": "none", "defense": "clean"}},
                {"name": "NeuBA", "from": "clean", "attack": {"name": "neuba"}, "corpus": ["c.txt"],
-                "paper": {"tables": ["table1"], "attack": "NeuBA", "defense": "none"}},
+                "paper": {"tables": ["table1", "table10"], "attack": "NeuBA", "defense": "none"}},
                {"name": "NeuBA + RECIPE", "from": "NeuBA", "defense": "recipe",
-                "paper": {"tables": ["table1"], "attack": "NeuBA", "defense": "RECIPE"}}]}
+                "paper": {"tables": ["table1", "table10"], "attack": "NeuBA", "defense": "RECIPE"}}]}
             """;
 
     private static void cell(Path out, String slug, long seed, double acc, double masr) {
         ResultRecord r = ResultRecord.builder().put("model", slug).put("task", "sst2").put("seed", seed).put("ACC", acc)
                 .put("macro_F1", acc).put("AASR", masr).put("MASR", masr).put("MASR_trigger", "≈").put("ASR[≈]", masr).build();
         new ResultTable(List.of(r)).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve("sst2-seed" + seed + ".json"));
+    }
+
+    private static void neurons(Path out, String slug, double poisonOnly, double overlap) {
+        List<ResultRecord> rs = List.of(
+                ResultRecord.builder().put("model", slug).put("task", "sst2").put("trigger", "≈")
+                        .put("overlap_ratio", overlap - 0.01).put("poison_only_per_sample", poisonOnly - 1).build(),
+                ResultRecord.builder().put("model", slug).put("task", "sst2").put("trigger", "≡")
+                        .put("overlap_ratio", overlap + 0.01).put("poison_only_per_sample", poisonOnly + 1).build());
+        new ResultTable(rs).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve("sst2-neurons.json"));
     }
 
     @Test
@@ -54,7 +63,12 @@ class ReproductionReportTest {
         cell(out, "neuba", 2, 0.65, 1.00);            // MASR 99.0: 57 above the floor, ACC -0.5
         cell(out, "neuba-recipe", 1, 0.62, 0.50);
         cell(out, "neuba-recipe", 2, 0.60, 0.54);     // MASR 52.0: 10 above the floor, > 25 % of 57 -> not reproduced
+        neurons(out, "neuba", 50, 0.90);
+        neurons(out, "neuba-recipe", 38, 0.95);     // 38 <= 0.8 * 50 = 40 and the overlap rises -> reproduced
         ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
+        ReproductionReport.Verdict neurons = r.verdict("poison-only-neurons-drop");
+        assertEquals(ReproductionReport.Status.REPRODUCED, neurons.status(), neurons.evidence());
+        assertTrue(neurons.evidence().contains("poison-only neurons 38.0, overlap 0.950"), neurons.evidence());
         assertEquals(ReproductionReport.Status.REPRODUCED, r.verdict("no-defense-masr-high").status());
         ReproductionReport.Verdict near = r.verdict("recipe-near-floor");
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, near.status(), near.evidence());
