@@ -40,6 +40,7 @@ final class ExperimentCommand implements Main.Command {
         o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks.json"));
         o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
         o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
+        o.addOption(Cli.opt("plan", null, "print what is left to make and evaluate, and an estimate of the time, then stop"));
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
@@ -51,33 +52,99 @@ final class ExperimentCommand implements Main.Command {
         List<ExperimentConfig.Step> steps = selected(cfg, cl.getOptionValue("only"));
         long t0 = System.nanoTime();
         if (!cl.hasOption("report-only")) {
-            int n = 0;
-            int total = steps.size() * 2;
+            Progress progress = new Progress(cfg, steps);
+            System.out.println("== " + progress.remaining());
+            if (cl.hasOption("plan")) {
+                for (ExperimentConfig.Step s : steps) {
+                    boolean make = s.model() == null && !Files.isDirectory(modelDir(cfg, s));
+                    System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(), make ? "to make" : "ready",
+                            s.evaluate() ? progress.missingCells(s) : 0);
+                }
+                return 0;
+            }
             for (ExperimentConfig.Step s : steps) {
-                n++;
                 Path dir = modelDir(cfg, s);
                 if (s.model() != null) {
-                    System.out.printf("== [%d/%d] %s: %s%n", n, total, s.name(), dir);
+                    System.out.printf("== %s: %s%n", s.name(), dir);
                     continue;
                 }
                 checkRecipe(cfg, s, work);
                 if (!Files.isDirectory(dir)) {
-                    System.out.printf("== [%d/%d, %s] make %s%n", n, total, elapsed(t0), s.name());
+                    System.out.printf("== [%s] make %s; %s%n", elapsed(t0), s.name(), progress.remaining());
+                    long t = System.nanoTime();
                     make(cfg, s, dir, work);
+                    progress.made(System.nanoTime() - t);
                 } else {
-                    System.out.printf("== [%d/%d] %s: made earlier, %s%n", n, total, s.name(), dir);
+                    System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
                 }
             }
             for (ExperimentConfig.Step s : steps) {
-                n++;
                 if (!s.evaluate()) continue;
-                System.out.printf("== [%d/%d, %s] evaluate %s%n", n, total, elapsed(t0), s.name());
+                int cells = progress.missingCells(s);
+                System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
+                long t = System.nanoTime();
                 Stage.run(evaluateArgs(cfg, s).toArray(String[]::new));
+                progress.evaluated(s, cells, System.nanoTime() - t);
             }
         }
         report(cfg, cfgFile, out);
         System.out.printf("experiment %s: %s%n", cfg.name(), elapsed(t0));
         return 0;
+    }
+
+    /**
+     * What is left to run and how long it should take: models to make and (task, seed) cells to evaluate, timed by
+     * the averages of this run so far (before any finished: about 15 min a model, 3 min a cell at mini scale).
+     */
+    static final class Progress {
+        private final ExperimentConfig cfg;
+        private int models;
+        private int cells;
+        private long makeNanos;
+        private int madeCount;
+        private long cellNanos;
+        private int cellCount;
+
+        Progress(ExperimentConfig cfg, List<ExperimentConfig.Step> steps) {
+            this.cfg = cfg;
+            for (ExperimentConfig.Step s : steps) {
+                if (s.model() == null && !Files.isDirectory(modelDir(cfg, s))) models++;
+                if (s.evaluate()) cells += missingCells(s);
+            }
+        }
+
+        int missingCells(ExperimentConfig.Step s) {
+            Path dir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
+            int n = 0;
+            for (String task : s.tasks() == null ? cfg.evaluate().tasks() : s.tasks()) {
+                for (long seed : cfg.evaluate().seeds()) {
+                    if (!Files.isRegularFile(dir.resolve(task + "-seed" + seed + ".json"))) n++;
+                }
+            }
+            return n;
+        }
+
+        void made(long nanos) {
+            models--;
+            makeNanos += nanos;
+            madeCount++;
+        }
+
+        void evaluated(ExperimentConfig.Step s, int ran, long nanos) {
+            cells -= ran;
+            if (ran > 0) {
+                cellNanos += nanos;
+                cellCount += ran;
+            }
+        }
+
+        String remaining() {
+            double perModel = madeCount == 0 ? 15 * 60 : makeNanos / 1e9 / madeCount;
+            double perCell = cellCount == 0 ? 3 * 60 : cellNanos / 1e9 / cellCount;
+            long eta = Math.round(models * perModel + cells * perCell);
+            return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", models, cells,
+                    eta / 3600, eta / 60 % 60, madeCount + cellCount == 0 ? " (prior estimate)" : "");
+        }
     }
 
     /** The steps to run: all, or those named and every step they are made from. */
