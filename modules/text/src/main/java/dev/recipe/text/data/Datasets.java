@@ -87,7 +87,7 @@ public final class Datasets {
         }
         return new Dataset("hsol", mapping.labelNames(), mapped.get(0), mapped.get(1), mapped.get(2),
                 Map.of("all", file), "train/dev/test = stratified (by original class) 0.8/0.1/0.1 split of "
-                        + "labeled_data.csv, seed " + seed + "; class to label " + mapping.classToLabel());
+                        + "labeled_data.csv, seed " + seed + "; class to label " + new java.util.TreeMap<>(mapping.classToLabel()));
     }
 
     private static Dataset fromFiles(String name, List<String> labels, Path dir, String train, String dev, String test,
