@@ -63,8 +63,8 @@ final class EvaluateCommand implements Main.Command {
         o.addOption(Cli.opt("insertion-seed", "N", "seed of --insertion random, default 1"));
         o.addOption(Cli.opt("target-rule", "RULE", "max (default, paper), dev-majority, or a label number"));
         o.addOption(Cli.opt("neuron-samples", "N", "test samples in the neuron analysis, default 256 (0 = skip)"));
-        o.addOption(Cli.opt("record-card", null, "write the SST-2 dev accuracies into the model's evaluation.json and "
-                + "MODEL_CARD.md (pre-trained vs random initialisation)"));
+        o.addOption(Cli.opt("record-card", null, "write the dev accuracies (SST-2 when evaluated, else the first task) into "
+                + "the model's evaluation.json and MODEL_CARD.md (pre-trained vs random initialisation)"));
         o.addOption(Cli.opt("init", "MODE", "pretrained (default) or random: the same architecture from random weights"));
         CommandLine cl = Cli.parse("evaluate", EXAMPLE, o, args);
         if (cl == null) return 0;
@@ -105,17 +105,24 @@ final class EvaluateCommand implements Main.Command {
         return 0;
     }
 
-    /** Merges this run's SST-2 dev accuracies (one initialisation) into the model's evaluation.json, re-renders the card. */
+    /**
+     * Merges this run's dev accuracies (one initialisation) on one task (SST-2 when evaluated, else the first) into the
+     * model's evaluation.json and re-renders the card: the record of whether pre-training beats random initialisation.
+     * The one writer of evaluation.json.
+     */
     static void recordCard(Path modelDir, DownstreamEvaluation.Config cfg, String command, List<ResultRecord> perSeed)
             throws java.io.IOException {
+        if (perSeed.isEmpty()) throw new ConfigException("--record-card: no finished cells to record");
+        String task = perSeed.stream().anyMatch(r -> "sst2".equals(r.get("task"))) ? "sst2" : (String) perSeed.get(0).get("task");
         List<Double> dev = new ArrayList<>();
         long trainSize = -1;
+        long devSize = -1;
         for (ResultRecord r : perSeed) {
-            if (!"sst2".equals(r.get("task"))) continue;
+            if (!task.equals(r.get("task"))) continue;
             dev.add(((Number) r.get("dev_ACC_last_epoch")).doubleValue());
             trainSize = ((Number) r.get("train_examples")).longValue();
+            devSize = ((Number) r.get("dev_examples")).longValue();
         }
-        if (dev.isEmpty()) throw new ConfigException("--record-card needs --task to include sst2");
         Path evFile = modelDir.resolve("evaluation.json");
         Map<String, Object> ev = new LinkedHashMap<>();
         if (Files.exists(evFile)) {
@@ -124,16 +131,20 @@ final class EvaluateCommand implements Main.Command {
             ev.putAll(old);
         }
         String init = cfg.randomInit() ? "random" : "pretrained";
-        String description = String.format("Fine-tuned on a stratified subsample of %d SST-2 training sentences (seed %d), "
+        String description = "sst2".equals(task)
+                ? String.format("Fine-tuned on a stratified subsample of %d SST-2 training sentences (seed %d), "
                 + "evaluated on SST-2 dev (%s); %s. Made by `recipe evaluate`.", trainSize, cfg.subsampleSeed(),
                 "872 sentences" + (cfg.testSize() > 0 && cfg.testSize() < 872 ? ", subsampled to " + cfg.testSize() : ""),
+                cfg.finetune().describe())
+                : String.format("Fine-tuned on %d %s training examples (stratified subsample, seed %d), evaluated on its "
+                + "dev set (%d examples); %s. Made by `recipe evaluate`.", trainSize, task, cfg.subsampleSeed(), devSize,
                 cfg.finetune().describe());
         if (!description.equals(ev.get("description"))) {
             ev.remove("pretrained");
             ev.remove("random");
             ev.remove("command");
         }
-        ev.put("metric", "ACC (SST-2 dev)");
+        ev.put("metric", "ACC (" + task + " dev)");
         ev.put("description", description);
         Object prevCmd = ev.get("command");
         ev.put("command", prevCmd == null || prevCmd.toString().equals(command) ? command : prevCmd + "` and `" + command);
@@ -141,7 +152,7 @@ final class EvaluateCommand implements Main.Command {
                 "mean", dev.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
         Json.write(evFile, ev);
         ModelCard.write(modelDir, modelDir.getFileName().toString());
-        System.out.println("recorded " + init + " SST-2 dev accuracies in " + evFile + " and MODEL_CARD.md");
+        System.out.println("recorded " + init + " " + task + " dev accuracies in " + evFile + " and MODEL_CARD.md");
     }
 
     static void write(Path out, String name, DownstreamEvaluation.Config cfg, String command, List<ResultRecord> perSeed,

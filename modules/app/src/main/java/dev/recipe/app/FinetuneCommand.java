@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Fine-tunes a pre-trained model on a labelled task and reports accuracy; with {@code --compare-random} also the
- * same architecture from random initialisation (the check that pre-training helps), optionally recorded in the
- * model's card.
+ * same architecture from random initialisation (the check that pre-training helps; {@code recipe evaluate
+ * --record-card} records it in the model's card).
  */
 final class FinetuneCommand implements Main.Command {
     static final String EXAMPLE = "./recipe finetune --model zoo:bert-mini --task sst2 --data ../shared/data/sst2 "
@@ -50,7 +50,6 @@ final class FinetuneCommand implements Main.Command {
         o.addOption(Cli.opt("seeds", "LIST", "comma-separated seeds, default 1"));
         o.addOption(Cli.opt("compare-random", null, "also fine-tune the same architecture from random initialisation"));
         o.addOption(Cli.opt("init", "LIST", "which initialisations: pretrained, random or pretrained,random (default pretrained)"));
-        o.addOption(Cli.opt("record", null, "write the comparison into the model's evaluation.json and MODEL_CARD.md"));
         CommandLine cl = Cli.parse("finetune", EXAMPLE, o, args);
         if (cl == null) return 0;
         Path modelDir = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
@@ -105,27 +104,6 @@ final class FinetuneCommand implements Main.Command {
             results.put(init, accs);
         }
         results.forEach((k, v) -> System.out.printf("%s: mean ACC %.4f over seeds %s%n", k, mean(v), seeds));
-        if (cl.hasOption("record")) {
-            // merge with what an earlier run recorded (one JVM per initialisation keeps memory bounded, see notes)
-            Map<String, Object> ev = new LinkedHashMap<>();
-            Path evFile = modelDir.resolve("evaluation.json");
-            if (Files.exists(evFile)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> old = Json.MAPPER.readValue(evFile.toFile(), Map.class);
-                ev.putAll(old);
-            }
-            ev.put("metric", "ACC");
-            ev.put("description", String.format("Fine-tuned on %s (%d training examples), evaluated on %s; %d epochs, "
-                    + "lr %s, batch %d, max length %d, AdamW with linear decay and clipping 1.0, all parameters trainable, "
-                    + "seeds %s.", task, train.size(), testName, epochs, lr, batch, maxLen, seeds));
-            String cmd = "./recipe finetune " + String.join(" ", args);
-            Object prevCmd = ev.get("command");
-            ev.put("command", prevCmd == null || prevCmd.toString().equals(cmd) ? cmd : prevCmd + "` and `" + cmd);
-            results.forEach((k, v) -> ev.put(k, Map.of("per_seed", v, "mean", mean(v))));
-            Json.write(evFile, ev);
-            ModelCard.write(modelDir, modelDir.getFileName().toString());
-            System.out.println("recorded in " + modelDir.resolve("evaluation.json") + " and MODEL_CARD.md");
-        }
         return 0;
     }
 

@@ -66,8 +66,12 @@ class MainTest {
         }
         String card = java.nio.file.Files.readString(out.resolve("MODEL_CARD.md"));
         assertTrue(card.startsWith("# tiny-model") && card.contains("corpus.txt") && card.contains("| steps | loss |"), card);
-        String f = stderrOf("finetune", "--model", out.toString(), "--task", "generated", "--epochs", "1", "--record");
+        String f = stderrOf("finetune", "--model", out.toString(), "--task", "generated", "--epochs", "1");
         assertTrue(f.startsWith("0:"), f);
+        String c = stderrOf("evaluate", "--model", out.toString(), "--task", "generated", "--seeds", "1", "--train-size", "200",
+                "--test-size", "50", "--epochs", "1", "--max-len", "32", "--neuron-samples", "0", "--triggers", "cf",
+                "--record-card", "--out", dir.resolve("card-eval").toString());
+        assertTrue(c.startsWith("0:"), c);
         assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("pre-trained vs random"));
 
         // purify it (RECIPE, then fine-pruning) and evaluate the result
