@@ -23,12 +23,16 @@ public record SeedStats(int n, double mean, double std) {
         return new SeedStats(values.length, mean, Math.sqrt(ss / (values.length - 1)));
     }
 
-    /** Fractions shown as percent with one decimal: 0.8421 and 0.0129 give {@code "84.2 ± 1.3"}. */
+    /**
+     * Fractions shown as percent with one decimal: 0.8421 and 0.0129 give {@code "84.2 ± 1.3"}; a single seed has no
+     * spread to show and gives {@code "84.2"}.
+     */
     public String formatPercent() {
         return formatPercent(1);
     }
 
     public String formatPercent(int decimals) {
+        if (n == 1) return String.format(Locale.ROOT, "%." + decimals + "f", 100 * mean);
         return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", 100 * mean, 100 * std);
     }
 

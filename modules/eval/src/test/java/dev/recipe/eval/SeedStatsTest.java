@@ -12,7 +12,7 @@ class SeedStatsTest {
         assertEquals(1, s.n());
         assertEquals(0.842, s.mean(), 1e-12);
         assertEquals(0.0, s.std(), 0.0);
-        assertEquals("84.2 ± 0.0", s.formatPercent());
+        assertEquals("84.2", s.formatPercent());
     }
 
     /*
