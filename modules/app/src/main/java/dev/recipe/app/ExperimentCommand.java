@@ -84,7 +84,7 @@ final class ExperimentCommand implements Main.Command {
                 System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
                 long t = System.nanoTime();
                 Stage.run(evaluateArgs(cfg, s).toArray(String[]::new));
-                progress.evaluated(s, cells, System.nanoTime() - t);
+                progress.evaluated(cells, System.nanoTime() - t);
             }
         }
         report(cfg, cfgFile, out);
@@ -130,7 +130,7 @@ final class ExperimentCommand implements Main.Command {
             madeCount++;
         }
 
-        void evaluated(ExperimentConfig.Step s, int ran, long nanos) {
+        void evaluated(int ran, long nanos) {
             cells -= ran;
             if (ran > 0) {
                 cellNanos += nanos;
@@ -218,7 +218,7 @@ final class ExperimentCommand implements Main.Command {
         if (s.attack() != null) {
             Path attackCfg = work.resolve("configs").resolve(s.slug() + ".json");
             Files.createDirectories(attackCfg.getParent());
-            AtomicFiles.writeString(attackCfg, ExperimentConfig.json(s.attack()));
+            AtomicFiles.writeString(attackCfg, Json.write(s.attack()));
             a.addAll(List.of("attack", "--model", from.toString(), "--config", attackCfg.toString()));
             for (String c : s.corpus()) a.addAll(List.of("--corpus", c));
             a.addAll(s.args());
@@ -370,7 +370,7 @@ final class ExperimentCommand implements Main.Command {
         for (ExperimentConfig.Step s : cfg.models()) {
             md.append("- **").append(s.name()).append("**: ");
             if (s.model() != null) md.append("`").append(s.model()).append("`");
-            else if (s.attack() != null) md.append("attack `").append(ExperimentConfig.json(s.attack()).strip().replaceAll("\\s+", " "))
+            else if (s.attack() != null) md.append("attack `").append(Json.write(s.attack()).strip().replaceAll("\\s+", " "))
                     .append("` on ").append(s.from()).append(" with ").append(s.corpus()).append(s.args().isEmpty() ? "" : " " + s.args());
             else md.append("defense `").append(s.defense()).append("` ").append(s.args()).append(" on ").append(s.from());
             Path w = modelDir(cfg, s).resolve(BertModel.WEIGHTS_FILE);

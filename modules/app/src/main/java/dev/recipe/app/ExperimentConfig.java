@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
@@ -161,10 +160,5 @@ public record ExperimentConfig(String name, String description, String work, Str
     public Step step(String stepName) {
         for (Step s : models) if (s.name().equals(stepName)) return s;
         throw new ConfigException("no model named '" + stepName + "'");
-    }
-
-    /** The attack config as JSON text, for {@code recipe attack --config}. */
-    static String json(JsonNode n) {
-        return Json.write(n);
     }
 }

@@ -68,7 +68,7 @@ class ExperimentTest {
         for (Path f : files) {
             ExperimentConfig cfg = ExperimentConfig.read(f);
             for (ExperimentConfig.Step s : cfg.models()) {
-                if (s.attack() != null) dev.recipe.attack.Attacks.parseConfig(ExperimentConfig.json(s.attack()), f + " " + s.name());
+                if (s.attack() != null) dev.recipe.attack.Attacks.parseConfig(dev.recipe.core.Json.write(s.attack()), f + " " + s.name());
                 if (s.defense() != null) assertTrue(dev.recipe.defense.Defenses.names().contains(s.defense()), f + ": " + s.defense());
             }
         }

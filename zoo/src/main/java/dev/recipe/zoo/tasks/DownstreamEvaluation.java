@@ -259,7 +259,9 @@ public final class DownstreamEvaluation {
         Map<String, Object> actual = neurons ? neuronSettings((Map<String, Object>) recorded)
                 : cellSettings((Map<String, Object>) recorded);
         List<String> diffs = new ArrayList<>();
-        for (String k : new java.util.TreeSet<>(union(expected.keySet(), actual.keySet()))) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
             // compared as canonical JSON: a file read back may hold 16 as a Long where the live settings hold an Integer
             if (!Json.write(expected.get(k)).equals(Json.write(actual.get(k)))) {
                 diffs.add(k + ": cell " + actual.get(k) + ", now " + expected.get(k));
@@ -276,11 +278,5 @@ public final class DownstreamEvaluation {
             throw new IllegalStateException(cell + " was made with other settings or another model, so it is not reused: "
                     + String.join("; ", diffs) + ". Use another --out, or delete the cell to run it again.");
         }
-    }
-
-    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-        java.util.Set<String> u = new java.util.LinkedHashSet<>(a);
-        u.addAll(b);
-        return u;
     }
 }
