@@ -1,10 +1,13 @@
 package dev.recipe.app;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
@@ -152,8 +155,54 @@ public record ExperimentConfig(String name, String description, String work, Str
         }
     }
 
+    /**
+     * Reads an experiment from {@code file}. A model may be defined once and reused by other experiments:
+     * {@code {"like": "attacks.json#NeuBA"}} takes every key of model "NeuBA" in {@code attacks.json} (a path relative
+     * to this file; {@code #name} may be left out when the name is the same), and keys given beside {@code like}
+     * replace the borrowed ones (e.g. {@code "paper"}). Borrowed models may themselves be {@code like} others.
+     */
     public static ExperimentConfig read(Path file) {
-        return Json.read(file, ExperimentConfig.class);
+        ObjectNode root = Json.readTree(file);
+        if (root.get("models") instanceof ArrayNode models) {
+            for (int i = 0; i < models.size(); i++) {
+                if (models.get(i) instanceof ObjectNode step && step.has("like")) {
+                    models.set(i, borrow(file, step, new ArrayDeque<>()));
+                }
+            }
+        }
+        return Json.convert(root, ExperimentConfig.class, file.toString());
+    }
+
+    private static ObjectNode borrow(Path file, ObjectNode step, Deque<String> chain) {
+        String like = step.get("like").asText("");
+        String local = step.hasNonNull("name") ? step.get("name").asText() : null;
+        int hash = like.indexOf('#');
+        String target = hash < 0 ? local : like.substring(hash + 1);
+        String where = file + ": models['" + (local != null ? local : target) + "'].like '" + like + "'";
+        if (like.isBlank() || hash == 0 || target == null || target.isBlank()) {
+            throw new ConfigException(where + ": expected \"<file>#<model name>\" (the name may be left out when it is this "
+                    + "model's own)");
+        }
+        Path other = file.resolveSibling(hash < 0 ? like : like.substring(0, hash));
+        String key = other.toAbsolutePath().normalize() + "#" + target;
+        if (chain.contains(key)) throw new ConfigException(where + ": circular 'like' chain " + chain + " -> " + key);
+        chain.push(key);
+        ObjectNode found = null;
+        List<String> names = new java.util.ArrayList<>();
+        if (Json.readTree(other).get("models") instanceof ArrayNode models) {
+            for (var m : models) {
+                String n = m.path("name").asText(null);
+                names.add(n);
+                if (target.equals(n) && m instanceof ObjectNode o) found = o;
+            }
+        }
+        if (found == null) throw new ConfigException(where + ": " + other + " has no model named '" + target + "'; it has " + names);
+        ObjectNode merged = found.has("like") ? borrow(other, found, chain) : found.deepCopy();
+        chain.pop();
+        step.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("like")) merged.set(e.getKey(), e.getValue());
+        });
+        return merged;
     }
 
     /** The model made or named by step {@code name}. */

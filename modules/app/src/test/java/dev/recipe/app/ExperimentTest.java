@@ -90,6 +90,49 @@ class ExperimentTest {
         }
     }
 
+    @Test
+    void aModelCanBeBorrowedFromAnotherExperimentAndOverridden(@TempDir Path dir) throws Exception {
+        write(dir, GRID.formatted(dir, dir, dir));
+        Files.writeString(dir.resolve("more.json"), """
+                {"name": "more", "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 10, "testSize": 10},
+                 "models": [
+                   {"name": "clean", "like": "grid.json"},
+                   {"like": "grid.json#NeuBA", "triggers": "words"},
+                   {"name": "again", "like": "more2.json#x"}]}
+                """);
+        Files.writeString(dir.resolve("more2.json"), """
+                {"name": "more2", "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 10, "testSize": 10},
+                 "models": [{"name": "x", "like": "grid.json#NeuBA + RECIPE", "tasks": null}]}
+                """);
+        ExperimentConfig grid = ExperimentConfig.read(dir.resolve("grid.json"));
+        ExperimentConfig more = ExperimentConfig.read(dir.resolve("more.json"));
+        assertEquals(grid.models().get(0), more.models().get(0));
+        ExperimentConfig.Step neuba = more.step("NeuBA");
+        assertEquals(grid.step("NeuBA").attack(), neuba.attack());
+        assertEquals(grid.step("NeuBA").corpus(), neuba.corpus());
+        assertEquals("words", neuba.triggers()); // overridden beside 'like'
+        ExperimentConfig.Step again = more.step("again"); // borrowed twice over, renamed, a key cleared
+        assertEquals("recipe", again.defense());
+        assertEquals("NeuBA", again.from());
+        assertEquals(List.of("--epochs", "1"), again.args());
+        assertEquals(null, again.tasks());
+
+        Map<String, String> bad = Map.of(
+                "{\"name\": \"clean\", \"like\": \"grid.json#nope\"}", "has no model named 'nope'",
+                "{\"name\": \"clean\", \"like\": \"missing.json\"}", "missing.json: file not found",
+                "{\"name\": \"clean\", \"like\": \"#clean\"}", "expected \"<file>#<model name>\"",
+                "{\"name\": \"clean\", \"like\": \"cycle.json\"}", "circular 'like' chain");
+        for (var c : bad.entrySet()) {
+            Files.writeString(dir.resolve("cycle.json"), """
+                    {"name": "cycle", "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 10, "testSize": 10},
+                     "models": [%s]}
+                    """.formatted(c.getKey()));
+            ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(dir.resolve("cycle.json")));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
+            assertTrue(e.getMessage().contains("cycle.json") || c.getValue().contains("missing"), e.getMessage());
+        }
+    }
+
     private static void cell(Path out, String slug, String model, String task, long seed, double acc, double masr) {
         ResultRecord r = ResultRecord.builder().put("model", model).put("task", task).put("seed", seed).put("ACC", acc)
                 .put("macro_F1", acc).put("AASR", masr / 2).put("MASR", masr).put("MASR_trigger", "≈")

@@ -7,11 +7,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * JSON binding for configs and records: unknown keys fail with the key, the file and the keys that are allowed;
@@ -43,6 +45,44 @@ public final class Json {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read " + type.getSimpleName() + ": " + rootMessage(e));
         }
+    }
+
+    /** The JSON object in {@code file}; a missing file, broken JSON or another top-level value fails naming the file. */
+    public static ObjectNode readTree(Path file) {
+        try {
+            JsonNode tree = MAPPER.readTree(Files.readAllBytes(file));
+            if (!(tree instanceof ObjectNode o)) throw new ConfigException(file + ": expected a JSON object");
+            return o;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found (expected a JSON object)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read JSON: " + rootMessage(e));
+        }
+    }
+
+    /** Binds {@code tree} to {@code type}; unknown keys and wrong types fail naming {@code source} and the key. */
+    public static <T> T convert(JsonNode tree, Class<T> type, String source) {
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "'" + at(e)
+                    + "; allowed keys: " + e.getKnownPropertyIds());
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String path = e.getPath().isEmpty() ? "" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw new ConfigException(source + ": key '" + path + "' is missing or has the wrong type" + at(e) + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(source + ": cannot read " + type.getSimpleName() + ": " + rootMessage(e));
+        }
+    }
+
+    private static String at(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder p = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) p.append(p.length() == 0 ? "" : ".").append(ref.getFieldName());
+            else if (ref.getIndex() >= 0) p.append('[').append(ref.getIndex()).append(']');
+        }
+        return p.length() == 0 ? "" : " (at " + p + ")";
     }
 
     public static String write(Object value) {
