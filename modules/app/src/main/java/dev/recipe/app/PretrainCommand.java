@@ -12,10 +12,13 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.LabelledText;
 import dev.recipe.text.MaskingMode;
 import dev.recipe.text.TextCorpus;
 import dev.recipe.text.Vocabulary;
 import dev.recipe.text.VocabularyBuilder;
+import dev.recipe.text.data.Dataset;
+import dev.recipe.text.data.Datasets;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
@@ -47,6 +50,9 @@ final class PretrainCommand implements Main.Command {
     public int run(String[] args) {
         Options o = new Options();
         o.addOption(Cli.opt("corpus", "FILE", "text corpus (plain, TSV with a 'sentence' column, or WikiText); repeatable"));
+        o.addOption(Cli.opt("task-corpus", "NAMES", "also the unlabelled TRAIN-split texts of these tasks (comma-"
+                + "separated: sst2, agnews, hsol; dev and test texts are never read), task-adaptive pre-training"));
+        o.addOption(Cli.opt("data", "DIR", "data root for --task-corpus (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "model directory to write (replaced atomically at the end)"));
         o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
         o.addOption(Cli.opt("config", "NAME", "architecture: mini (default) or tiny"));
@@ -63,7 +69,9 @@ final class PretrainCommand implements Main.Command {
         CommandLine cl = Cli.parse("pretrain", EXAMPLE, o, args);
         if (cl == null) return 0;
         String[] corpora = cl.getOptionValues("corpus");
-        if (corpora == null || corpora.length == 0) throw new ConfigException("--corpus is required (" + EXAMPLE + ")");
+        if ((corpora == null || corpora.length == 0) && !cl.hasOption("task-corpus")) {
+            throw new ConfigException("--corpus or --task-corpus is required (" + EXAMPLE + ")");
+        }
         if (!cl.hasOption("out")) throw new ConfigException("--out is required");
         Path out = Path.of(cl.getOptionValue("out"));
         Path work = Path.of(cl.getOptionValue("work", "runs/pretrain-" + out.getFileName()));
@@ -79,11 +87,25 @@ final class PretrainCommand implements Main.Command {
 
         Map<String, Path> inputs = new LinkedHashMap<>();
         List<String> texts = new ArrayList<>();
-        for (String c : corpora) {
+        for (String c : corpora == null ? new String[0] : corpora) {
             Path p = Path.of(c);
             if (!Files.isRegularFile(p)) throw new ConfigException("--corpus " + p + ": file not found");
             inputs.put("corpus" + inputs.size(), p);
             texts.addAll(TextCorpus.read(p));
+        }
+        if (cl.hasOption("task-corpus")) {
+            Path dataRoot = Path.of(cl.getOptionValue("data", "../shared/data"));
+            for (String name : cl.getOptionValue("task-corpus").split(",")) {
+                Dataset d = Datasets.load(name, dataRoot);
+                // only the train split's texts are used; record the file they came from ("all" when cut here)
+                d.files().forEach((role, file) -> {
+                    if (role.equals("train") || role.equals("all")) inputs.put(d.name() + "_" + role, file);
+                });
+                int before = texts.size();
+                for (LabelledText t : d.train()) texts.add(t.text());
+                System.out.printf("task corpus %s: %,d unlabelled train texts (%s)%n", d.name(), texts.size() - before,
+                        d.derivation());
+            }
         }
         Path init = cl.hasOption("init") ? Path.of(cl.getOptionValue("init")) : null;
         Vocabulary vocab;
