@@ -366,7 +366,11 @@ final class ExperimentCommand implements Main.Command {
               .append(" and ACC at most ").append(c.accDropAtMost() == null ? "any" : String.format("%.0f", 100 * c.accDropAtMost()))
               .append(" points below the reference.");
         }
-        md.append("\n\n").append(table.toMarkdown()).append("\n## Models\n\n");
+        md.append("\n\n").append(table.toMarkdown());
+        for (Path png : ExperimentPlots.write(cfg, outcomes(cfg, out), dir)) {
+            md.append("\n![").append(png.getFileName()).append("](").append(png.getFileName()).append(")\n");
+        }
+        md.append("\n## Models\n\n");
         for (ExperimentConfig.Step s : cfg.models()) {
             md.append("- **").append(s.name()).append("**: ");
             if (s.model() != null) md.append("`").append(s.model()).append("`");

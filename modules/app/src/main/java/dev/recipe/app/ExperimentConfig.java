@@ -37,9 +37,49 @@ import dev.recipe.core.Json;
  * @param criterion   an optional pass mark shown per row (e.g. "the backdoor survives fine-tuning")
  * @param evaluate    the downstream evaluation every model gets
  * @param models      the models, each made from an earlier one
+ * @param plots       PNG figures drawn from the finished cells next to the tables (none when null)
  */
 public record ExperimentConfig(String name, String description, String work, String out, String reference,
-                               Criterion criterion, Evaluation evaluate, List<Step> models) {
+                               Criterion criterion, Evaluation evaluate, List<Step> models, List<Plot> plots) {
+
+    /**
+     * A figure: one line per (task, metric) over models placed at x positions, with mean ± sample std over seeds as
+     * error bars, e.g. ACC and MASR after 1, 2, 3, 4, 8 purification epochs.
+     *
+     * @param file    PNG file name in the experiment's report directory
+     * @param title   the figure's title
+     * @param x       the x axis's label
+     * @param points  model name → x position; models without finished cells are left out of the figure
+     * @param metrics y values, any of {@link ExperimentPlots#METRICS}, in percent
+     * @param logX    a logarithmic x axis (data sizes); every x must then be positive
+     */
+    public record Plot(String file, String title, String x, java.util.LinkedHashMap<String, Double> points,
+                       List<String> metrics, Boolean logX) {
+        public Plot {
+            if (file == null || !file.matches("[A-Za-z0-9._-]+\\.png")) {
+                throw new ConfigException("plots[].file: give a PNG file name such as \"dynamics.png\", got " + file);
+            }
+            if (points == null || points.isEmpty()) throw new ConfigException("plots['" + file + "'].points: map model names to x values");
+            if (metrics == null || metrics.isEmpty()) throw new ConfigException("plots['" + file + "'].metrics: name at least one of " + ExperimentPlots.METRICS);
+            for (String m : metrics) {
+                if (!ExperimentPlots.METRICS.contains(m)) {
+                    throw new ConfigException("plots['" + file + "'].metrics: unknown metric '" + m + "'; allowed: " + ExperimentPlots.METRICS);
+                }
+            }
+            logX = logX != null && logX;
+            if (logX) {
+                for (var e : points.entrySet()) {
+                    if (e.getValue() == null || e.getValue() <= 0) {
+                        throw new ConfigException("plots['" + file + "'].points['" + e.getKey() + "']: a logarithmic x axis needs x > 0");
+                    }
+                }
+            }
+            title = title == null ? file : title;
+            x = x == null ? "" : x;
+            points = new java.util.LinkedHashMap<>(points);
+            metrics = List.copyOf(metrics);
+        }
+    }
 
     /**
      * The downstream evaluation ({@code recipe evaluate} flags).
@@ -151,6 +191,14 @@ public record ExperimentConfig(String name, String description, String work, Str
         if (criterion != null) {
             for (String m : criterion.models()) {
                 if (!seen.contains(m)) throw new ConfigException("criterion.models: '" + m + "' is not a model; models: " + seen);
+            }
+        }
+        plots = plots == null ? List.of() : List.copyOf(plots);
+        Set<String> files = new HashSet<>();
+        for (Plot p : plots) {
+            if (!files.add(p.file())) throw new ConfigException("plots: the file '" + p.file() + "' is used twice");
+            for (String m : p.points().keySet()) {
+                if (!seen.contains(m)) throw new ConfigException("plots['" + p.file() + "'].points: '" + m + "' is not a model; models: " + seen);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.recipe.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,5 +167,41 @@ class ExperimentTest {
         assertEquals("no", rows.get(2).get("survives"));
         assertEquals("-11.0", rows.get(3).get("ΔACC_vs_clean"));
         assertEquals(null, rows.get(3).get("survives"), "criterion applies to the listed models only");
+    }
+
+    @Test
+    void plotsDrawMeanAndStdPerTaskAndMetricAtTheModelsXPositions(@TempDir Path dir) throws Exception {
+        String plots = ", \"plots\": [{\"file\": \"dyn.png\", \"title\": \"dynamics\", \"x\": \"epochs\","
+                + " \"points\": {\"NeuBA + RECIPE\": 1, \"NeuBA\": 0, \"clean\": 4}, \"metrics\": [\"ACC\", \"MASR\"]}]}";
+        String json = GRID.formatted(dir, dir, dir).strip();
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, json.substring(0, json.length() - 1) + plots));
+        Path out = Path.of(cfg.out());
+        cell(out, "neuba", "NeuBA", "sst2", 1, 0.80, 0.95);
+        cell(out, "neuba", "NeuBA", "sst2", 2, 0.60, 0.93);
+        cell(out, "neuba-recipe", "NeuBA + RECIPE", "sst2", 1, 0.70, 0.40);
+        List<ExperimentPlots.Series> series = ExperimentPlots.series(cfg.plots().get(0),
+                ExperimentCommand.outcomes(cfg, out), cfg.evaluate().tasks());
+        assertEquals(2, series.size(), "sst2 ACC and MASR; clean and hsol have no cells");
+        ExperimentPlots.Series acc = series.get(0);
+        assertEquals("sst2 ACC", acc.name());
+        assertArrayEquals(new double[]{0, 1}, acc.x());            // sorted by x, whatever the order in the config
+        assertArrayEquals(new double[]{70, 70}, acc.y(), 1e-9);    // (80 + 60) / 2; one seed of 70
+        assertArrayEquals(new double[]{Math.sqrt(200), 0}, acc.err(), 1e-9); // sample std of 80, 60; none of one seed
+        assertArrayEquals(new double[]{94, 40}, series.get(1).y(), 1e-9);
+        List<Path> files = ExperimentPlots.write(cfg, ExperimentCommand.outcomes(cfg, out), dir.resolve("report"));
+        byte[] png = Files.readAllBytes(files.get(0));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
+        javax.imageio.ImageIO.read(files.get(0).toFile()); // decodes
+
+        Map<String, String> bad = Map.of(
+                plots.replace("dyn.png", "dyn.jpg"), "give a PNG file name",
+                plots.replace("\"ACC\"", "\"accuracy\""), "unknown metric 'accuracy'",
+                plots.replace("\"clean\": 4", "\"dirty\": 4"), "'dirty' is not a model",
+                plots.replace("\"metrics\"", "\"logX\": true, \"metrics\""), "logarithmic x axis needs x > 0");
+        for (var c : bad.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ExperimentConfig.read(write(dir, json.substring(0, json.length() - 1) + c.getKey())));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
+        }
     }
 }
