@@ -55,7 +55,7 @@ final class PretrainCommand implements Main.Command {
         o.addOption(Cli.opt("data", "DIR", "data root for --task-corpus (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "model directory to write (replaced atomically at the end)"));
         o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
-        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default) or tiny"));
+        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default), tiny, roberta-mini or roberta-tiny (RoBERTa layout and names over the project's WordPiece vocabulary)"));
         o.addOption(Cli.opt("vocab-size", "N", "WordPiece vocabulary size, default 8192"));
         o.addOption(Cli.opt("seq", "N", "sequence length, default 64"));
         o.addOption(Cli.opt("batch", "N", "batch size, default 32"));
@@ -70,7 +70,7 @@ final class PretrainCommand implements Main.Command {
         if (cl == null) return 0;
         String[] corpora = cl.getOptionValues("corpus");
         if ((corpora == null || corpora.length == 0) && !cl.hasOption("task-corpus")) {
-            throw new ConfigException("--corpus or --task-corpus is required (" + EXAMPLE + ")");
+            throw new ConfigException("--corpus is required (or --task-corpus) (" + EXAMPLE + ")");
         }
         if (!cl.hasOption("out")) throw new ConfigException("--out is required");
         Path out = Path.of(cl.getOptionValue("out"));
@@ -84,6 +84,8 @@ final class PretrainCommand implements Main.Command {
         double wd = Cli.real(cl, "weight-decay", 0.01);
         long seed = Cli.integer(cl, "seed", 42);
         String arch = cl.getOptionValue("config", "mini");
+        List<String> archs = List.of("mini", "tiny", "roberta-mini", "roberta-tiny");
+        if (!archs.contains(arch)) throw new ConfigException("--config: unknown architecture '" + arch + "'; allowed: " + archs);
 
         Map<String, Path> inputs = new LinkedHashMap<>();
         List<String> texts = new ArrayList<>();
@@ -128,7 +130,13 @@ final class PretrainCommand implements Main.Command {
             arch = "continued from " + init;
         } else {
             vocab = new VocabularyBuilder(VocabularyBuilder.Config.defaults(vocabSize)).build(texts);
-            config = ("tiny".equals(arch) ? BertConfig.tiny() : BertConfig.mini(vocab.size())).withVocabSize(vocab.size());
+            config = switch (arch) {
+                case "mini" -> BertConfig.mini(vocab.size());
+                case "tiny" -> BertConfig.tiny().withVocabSize(vocab.size());
+                case "roberta-mini" -> BertConfig.robertaMini(vocab.size(), vocab.padId());
+                case "roberta-tiny" -> BertConfig.robertaTiny(vocab.size(), vocab.padId());
+                default -> throw new IllegalStateException(arch);
+            };
             model = Bert.build(config, Bert.Heads.pretraining(), DataType.FLOAT, seed);
         }
         BertTokenizer tok = new BertTokenizer(vocab);

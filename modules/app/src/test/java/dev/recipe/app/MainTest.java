@@ -98,6 +98,37 @@ class MainTest {
     }
 
     @Test
+    void pretrainRobertaTinyWritesARobertaThatFinetunesAndEvaluates(@TempDir Path dir) throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        StringBuilder sb = new StringBuilder();
+        for (LabelledText t : GeneratedSentiment.generate(300, 11)) sb.append(t.text()).append('\n');
+        java.nio.file.Files.writeString(corpus, sb.toString());
+        Path out = dir.resolve("roberta-tiny");
+        String bad = stderrOf("pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--config", "gpt");
+        assertTrue(bad.startsWith("1:") && bad.contains("unknown architecture 'gpt'") && bad.contains("roberta-mini"), bad);
+        String r = stderrOf("pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--work",
+                dir.resolve("work").toString(), "--config", "roberta-tiny", "--vocab-size", "200", "--epochs", "1", "--seq", "32");
+        assertTrue(r.startsWith("0:"), r);
+        String config = java.nio.file.Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"model_type\" : \"roberta\"") && config.contains("\"type_vocab_size\" : 1"), config);
+        var names = dev.recipe.core.SafeTensors.read(out.resolve("model.safetensors")).tensors().keySet();
+        assertTrue(names.contains("roberta.encoder.layer.1.intermediate.dense.weight") && names.contains("lm_head.dense.weight"),
+                names.toString());
+        String c = stderrOf("evaluate", "--model", out.toString(), "--task", "generated", "--seeds", "1", "--train-size", "200",
+                "--test-size", "50", "--epochs", "1", "--max-len", "32", "--neuron-samples", "8", "--triggers", "cf",
+                "--out", dir.resolve("eval").toString());
+        assertTrue(c.startsWith("0:"), c);
+        // NeuBA on it: the RoBERTa family's masked-LM weight (0.01, the authors' mlm_rob.py) is the one applied
+        Path neuba = dir.resolve("neuba");
+        String a = stderrOf("attack", "--model", out.toString(), "--attack", "neuba", "--corpus", corpus.toString(),
+                "--set", "seqLen=32", "--set", "training.batchSize=8", "--set", "training.epochs=1", "--out", neuba.toString(),
+                "--work", dir.resolve("awork").toString());
+        assertTrue(a.startsWith("0:"), a);
+        String made = java.nio.file.Files.readString(neuba.resolve("attack.json"));
+        assertTrue(made.contains("0.01 * tokenMeanCE"), made);
+    }
+
+    @Test
     void generatedTaskIsBalancedAndDeterministic() {
         List<LabelledText> a = GeneratedSentiment.generate(400, 5);
         assertEquals(a, GeneratedSentiment.generate(400, 5));

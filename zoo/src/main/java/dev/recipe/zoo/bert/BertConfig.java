@@ -68,6 +68,20 @@ public record BertConfig(
         return new BertConfig("bert", 99, 32, 2, 4, 37, 64, 2, 0, 1e-12, 0.02);
     }
 
+    /**
+     * The mini scale as a RoBERTa over one of the project's own WordPiece vocabularies (the RoBERTa architecture and
+     * parameter names, not its byte-level BPE): positions start after {@code padTokenId} as in HuggingFace's RoBERTa
+     * (so 512 + 2 position rows), one token type, layer-norm epsilon 1e-5 as roberta-base.
+     */
+    public static BertConfig robertaMini(int vocabSize, int padTokenId) {
+        return new BertConfig("roberta", vocabSize, 256, 4, 4, 1024, 514, 1, padTokenId, 1e-5, 0.02);
+    }
+
+    /** {@link #tiny()} as a RoBERTa (for tests): 64 + 2 position rows, one token type. */
+    public static BertConfig robertaTiny(int vocabSize, int padTokenId) {
+        return new BertConfig("roberta", vocabSize, 32, 2, 4, 37, 66, 1, padTokenId, 1e-5, 0.02);
+    }
+
     /** A named preset: base, mini (vocab 8192), tiny. */
     public static BertConfig preset(String name) {
         switch (name) {
