@@ -2,7 +2,6 @@ package dev.recipe.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackResult;
 import dev.recipe.attack.Attacks;
 import dev.recipe.core.ConfigException;
+import dev.recipe.text.data.Corpora;
 import dev.recipe.zoo.Zoo;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -35,7 +35,9 @@ final class AttackCommand implements Main.Command {
         o.addOption(Cli.opt("attack", "NAME", "one of " + Attacks.names() + " (its authors' defaults)"));
         o.addOption(Cli.opt("config", "FILE", "JSON attack config (keys override the attack's defaults)"));
         o.addOption(Cli.opt("set", "KEY=VALUE", "override one config key, e.g. training.learningRate=1e-4; repeatable"));
-        o.addOption(Cli.opt("corpus", "FILE", "poisoning corpus (plain, TSV with 'sentence', WikiText); repeatable"));
+        o.addOption(Cli.opt("corpus", "FILE", "poisoning corpus (plain, TSV with 'sentence', WikiText), or task:<dataset> "
+                + "for a dataset's unlabelled training texts (sst2, agnews, hsol); repeatable"));
+        o.addOption(Cli.opt("data", "DIR", "data root for task:<dataset> corpora (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "backdoored model directory (written atomically)"));
         o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/attack-<out name>"));
         CommandLine cl = Cli.parse("attack", EXAMPLE, o, args);
@@ -46,11 +48,11 @@ final class AttackCommand implements Main.Command {
         AttackConfig cfg = config(cl.getOptionValue("attack"), cl.getOptionValue("config"), cl.getOptionValues("set"));
         Path out = Path.of(cl.getOptionValue("out"));
         Path work = Path.of(cl.getOptionValue("work", "runs/attack-" + out.getFileName()));
-        List<Path> files = new ArrayList<>();
-        for (String c : corpora) files.add(Path.of(c));
+        Corpora.Corpus texts = Corpora.read(List.of(corpora), Path.of(cl.getOptionValue("data", "../shared/data")));
+        texts.summary().forEach(line -> System.out.println("corpus " + line));
         Path model = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
         System.out.println("attack " + Attacks.nameOf(cfg) + ": " + Attacks.toJson(cfg));
-        AttackResult r = Attacks.run(model, files, cfg, out, work);
+        AttackResult r = Attacks.run(model, texts, cfg, out, work, Attacks.RunOptions.defaults());
         System.out.printf("wrote %s (%d steps); loss terms on the first batch before %s, after %s%n", r.modelDir(),
                 r.training().finalStep(), r.termsBefore(), r.termsAfter());
         return 0;

@@ -12,13 +12,10 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.text.BertTokenizer;
-import dev.recipe.text.LabelledText;
 import dev.recipe.text.MaskingMode;
-import dev.recipe.text.TextCorpus;
 import dev.recipe.text.Vocabulary;
 import dev.recipe.text.VocabularyBuilder;
-import dev.recipe.text.data.Dataset;
-import dev.recipe.text.data.Datasets;
+import dev.recipe.text.data.Corpora;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
@@ -49,7 +46,8 @@ final class PretrainCommand implements Main.Command {
     @Override
     public int run(String[] args) {
         Options o = new Options();
-        o.addOption(Cli.opt("corpus", "FILE", "text corpus (plain, TSV with a 'sentence' column, or WikiText); repeatable"));
+        o.addOption(Cli.opt("corpus", "FILE", "text corpus (plain, TSV with a 'sentence' column, or WikiText), or "
+                + "task:<dataset> for a dataset's unlabelled training texts; repeatable"));
         o.addOption(Cli.opt("task-corpus", "NAMES", "also the unlabelled TRAIN-split texts of these tasks (comma-"
                 + "separated: sst2, agnews, hsol; dev and test texts are never read), task-adaptive pre-training"));
         o.addOption(Cli.opt("data", "DIR", "data root for --task-corpus (default ../shared/data)"));
@@ -87,28 +85,14 @@ final class PretrainCommand implements Main.Command {
         List<String> archs = List.of("mini", "tiny", "roberta-mini", "roberta-tiny");
         if (!archs.contains(arch)) throw new ConfigException("--config: unknown architecture '" + arch + "'; allowed: " + archs);
 
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        List<String> texts = new ArrayList<>();
-        for (String c : corpora == null ? new String[0] : corpora) {
-            Path p = Path.of(c);
-            if (!Files.isRegularFile(p)) throw new ConfigException("--corpus " + p + ": file not found");
-            inputs.put("corpus" + inputs.size(), p);
-            texts.addAll(TextCorpus.read(p));
-        }
+        List<String> specs = new ArrayList<>(corpora == null ? List.of() : List.of(corpora));
         if (cl.hasOption("task-corpus")) {
-            Path dataRoot = Path.of(cl.getOptionValue("data", "../shared/data"));
-            for (String name : cl.getOptionValue("task-corpus").split(",")) {
-                Dataset d = Datasets.load(name, dataRoot);
-                // only the train split's texts are used; record the file they came from ("all" when cut here)
-                d.files().forEach((role, file) -> {
-                    if (role.equals("train") || role.equals("all")) inputs.put(d.name() + "_" + role, file);
-                });
-                int before = texts.size();
-                for (LabelledText t : d.train()) texts.add(t.text());
-                System.out.printf("task corpus %s: %,d unlabelled train texts (%s)%n", d.name(), texts.size() - before,
-                        d.derivation());
-            }
+            for (String name : cl.getOptionValue("task-corpus").split(",")) specs.add(Corpora.TASK_PREFIX + name.strip());
         }
+        Corpora.Corpus corpus = Corpora.read(specs, Path.of(cl.getOptionValue("data", "../shared/data")));
+        corpus.summary().forEach(line -> System.out.println("corpus " + line));
+        List<String> texts = corpus.texts();
+        Map<String, Path> inputs = new LinkedHashMap<>(corpus.files());
         Path init = cl.hasOption("init") ? Path.of(cl.getOptionValue("init")) : null;
         Vocabulary vocab;
         BertModel model;

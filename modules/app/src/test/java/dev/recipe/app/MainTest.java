@@ -119,13 +119,19 @@ class MainTest {
                 "--out", dir.resolve("eval").toString());
         assertTrue(c.startsWith("0:"), c);
         // NeuBA on it: the RoBERTa family's masked-LM weight (0.01, the authors' mlm_rob.py) is the one applied
+        // ... with a dataset's training texts in its corpus as well (task:sst2 from a small data root)
+        Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(data.resolve("sst2"));
+        for (String split : List.of("train", "dev", "test")) {
+            java.nio.file.Files.writeString(data.resolve("sst2/" + split + ".tsv"), "sentence\tlabel\na fine film\t1\na dull one\t0\n");
+        }
         Path neuba = dir.resolve("neuba");
         String a = stderrOf("attack", "--model", out.toString(), "--attack", "neuba", "--corpus", corpus.toString(),
-                "--set", "seqLen=32", "--set", "training.batchSize=8", "--set", "training.epochs=1", "--out", neuba.toString(),
+                "--corpus", "task:sst2", "--data", data.toString(), "--set", "seqLen=32", "--set", "training.batchSize=8", "--set", "training.epochs=1", "--out", neuba.toString(),
                 "--work", dir.resolve("awork").toString());
         assertTrue(a.startsWith("0:"), a);
         String made = java.nio.file.Files.readString(neuba.resolve("attack.json"));
-        assertTrue(made.contains("0.01 * tokenMeanCE"), made);
+        assertTrue(made.contains("0.01 * tokenMeanCE") && made.contains("sst2/train.tsv") && !made.contains("dev.tsv"), made);
     }
 
     @Test

@@ -33,7 +33,7 @@ import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.core.SafeTensors;
 import dev.recipe.text.BertTokenizer;
-import dev.recipe.text.TextCorpus;
+import dev.recipe.text.data.Corpora;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
@@ -191,15 +191,22 @@ public final class Attacks {
         return run(modelDir, corpusFiles, cfg, outDir, workDir, RunOptions.defaults());
     }
 
+    /** {@link #run(Path, Corpora.Corpus, AttackConfig, Path, Path, RunOptions)} on text files. */
+    public static AttackResult run(Path modelDir, List<Path> corpusFiles, AttackConfig cfg, Path outDir, Path workDir,
+                                   RunOptions opts) {
+        return run(modelDir, Corpora.read(corpusFiles.stream().map(Path::toString).toList(), null), cfg, outDir, workDir, opts);
+    }
+
     /**
      * Implants the backdoor into the model in {@code modelDir} (config.json, model.safetensors, vocab.txt) using the
-     * corpus files, and writes the backdoored model directory {@code outDir} atomically: config.json,
+     * corpus ({@link Corpora}: text files and task training texts), and writes the backdoored model directory
+     * {@code outDir} atomically: config.json,
      * model.safetensors (tensors of the source the attacked graph does not have, e.g. POR's untouched masked-LM head,
      * are carried over unchanged and listed in the card), vocab.txt, attack.json and provenance.json. Checkpoints go
      * to {@code workDir/checkpoints}; running again with the same work directory resumes from the newest one (a
      * finished run is not repeated).
      */
-    public static AttackResult run(Path modelDir, List<Path> corpusFiles, AttackConfig cfg, Path outDir, Path workDir,
+    public static AttackResult run(Path modelDir, Corpora.Corpus texts, AttackConfig cfg, Path outDir, Path workDir,
                                    RunOptions opts) {
         Attack attack = create(cfg);
         BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
@@ -207,12 +214,8 @@ public final class Attacks {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", modelDir.resolve(BertModel.WEIGHTS_FILE));
         inputs.put("vocab", modelDir.resolve("vocab.txt"));
-        List<String> corpus = new ArrayList<>();
-        for (Path f : corpusFiles) {
-            if (!Files.isRegularFile(f)) throw new ConfigException("corpus file " + f + " not found");
-            inputs.put("corpus" + (inputs.size() - 2), f);
-            corpus.addAll(TextCorpus.read(f));
-        }
+        inputs.putAll(texts.files());
+        List<String> corpus = texts.texts();
         BatchSource data = attack.batches(model, tok, corpus);
         AttackLoss loss = attack.addLoss(model);
         TrainConfig tc = attack.trainConfig(model, opts.checkpointEverySteps(), opts.logEverySteps());
@@ -235,7 +238,7 @@ public final class Attacks {
         }
         @SuppressWarnings("unchecked") Map<String, Object> cfgMap = MAPPER.convertValue(cfg, Map.class);
         Map<String, String> dataSums = new LinkedHashMap<>();
-        for (Path f : corpusFiles) dataSums.put(f.toString(), Checksums.sha256(f));
+        for (Path f : texts.files().values()) dataSums.put(f.toString(), Checksums.sha256(f));
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("attack", attack.name());
         card.put("config", cfgMap);
