@@ -4,6 +4,7 @@ import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Element-wise ONNX operators (numpy broadcasting) and activations. */
@@ -46,5 +47,29 @@ final class ElementwiseOps {
         if (x.var().dataType() == type) return x;
         INDArray k = x.isConstant() ? x.constant().castTo(type) : null;
         return new Value(x.var().castTo(type), x.shape(), k);
+    }
+
+    /** {@code Equal} (numpy broadcasting, BOOL result); folded at import time when both inputs are constants. */
+    static Value equal(NodeContext c) {
+        Value a = c.in(0), b = c.in(1);
+        SDVariable bv = b.var().dataType() == a.var().dataType() ? b.var() : b.var().castTo(a.var().dataType());
+        return c.folded(c.sd().eq(a.var(), bv), c.broadcast(a.shape(), b.shape()));
+    }
+
+    /**
+     * {@code Where(condition, X, Y)}: X where the condition holds, else Y, with numpy broadcasting of all three (each
+     * is first broadcast to the output shape by adding zeros: the native op wants equal shapes). Folded at import
+     * time when all inputs are constants. The native op has no gradient: a gradient through a Where on weights
+     * fails when the gradient function is built.
+     */
+    static Value where(NodeContext c) {
+        Value cond = c.in(0), x = c.in(1), y = c.in(2);
+        long[] s = c.broadcast(c.broadcast(cond.shape(), x.shape()), y.shape());
+        DataType t = x.var().dataType();
+        SDVariable yv = y.var().dataType() == t ? y.var() : y.var().castTo(t);
+        SDVariable cv = cond.var().castTo(t);
+        SDVariable zeros = c.sd().zerosLike(x.var()).add(c.sd().zerosLike(yv)).add(c.sd().zerosLike(cv));
+        SDVariable cb = cv.add(zeros).castTo(DataType.BOOL);
+        return c.folded(c.sd().where(x.var().add(zeros), yv.add(zeros), cb), s);
     }
 }

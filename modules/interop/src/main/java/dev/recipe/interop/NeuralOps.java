@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -92,19 +95,42 @@ final class NeuralOps {
 
     /** {@code MaxPool} in 2-D (NCHW), floor mode. */
     static Value maxPool(NodeContext c) {
+        if (c.node().getOutputCount() > 1) throw c.fail("the Indices output is not supported");
+        return pool2d(c, Pooling2D.Pooling2DType.MAX);
+    }
+
+    /**
+     * {@code AveragePool} in 2-D (NCHW), floor mode. At the borders the divisor counts only real pixels
+     * ({@code count_include_pad=0}, the default) or the whole window (1, done as explicit zero padding).
+     */
+    static Value averagePool(NodeContext c) {
+        return pool2d(c, Pooling2D.Pooling2DType.AVG);
+    }
+
+    private static Value pool2d(NodeContext c, Pooling2D.Pooling2DType type) {
         Value x = c.in(0);
         if (x.rank() != 4) throw c.fail("only 2-D pooling (rank-4 input) is supported");
         if (c.attrInt("ceil_mode", 0) != 0) throw c.fail("ceil_mode=1 is not supported");
-        if (c.node().getOutputCount() > 1) throw c.fail("the Indices output is not supported");
         long[] k = c.attrInts("kernel_shape", null);
+        if (k == null || k.length != 2) throw c.fail("kernel_shape must list 2 sizes, got " + Arrays.toString(k));
         long[] st = c.attrInts("strides", new long[] {1, 1});
         long[] dl = c.attrInts("dilations", new long[] {1, 1});
         long[] p = pads2d(c);
-        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(k[0]).kW(k[1]).sH(st[0]).sW(st[1]).pH(p[0]).pW(p[1])
-                .dH(dl[0]).dW(dl[1]).type(Pooling2D.Pooling2DType.MAX).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        SDVariable in = x.var();
         long[] xs = x.shape();
-        return Value.of(c.sd().cnn.maxPooling2d(x.var(), cfg), xs[0], xs[1],
-                outDim(xs[2], k[0], st[0], p[0], dl[0]), outDim(xs[3], k[1], st[1], p[1], dl[1]));
+        long[] outHW = {outDim(xs[2], k[0], st[0], p[0], dl[0]), outDim(xs[3], k[1], st[1], p[1], dl[1])};
+        if (type == Pooling2D.Pooling2DType.AVG && c.attrInt("count_include_pad", 0) != 0 && (p[0] > 0 || p[1] > 0)) {
+            // M2.1's avg-pool backprop ignores "include padding" (gradient off by up to 0.45 in a 4×5 test):
+            // pad with zeros explicitly, then average without padding
+            INDArray pads = Nd4j.createFromArray(new long[][] {{0, 0}, {0, 0}, {p[0], p[0]}, {p[1], p[1]}});
+            in = c.sd().nn.pad(in, c.sd().constant(pads), 0.0);
+            p = new long[] {0, 0};
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(k[0]).kW(k[1]).sH(st[0]).sW(st[1]).pH(p[0]).pW(p[1])
+                .dH(dl[0]).dW(dl[1]).type(type).paddingMode(PaddingMode.VALID).isNHWC(false)
+                .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).extra(0).build();
+        SDVariable y = type == Pooling2D.Pooling2DType.MAX ? c.sd().cnn.maxPooling2d(in, cfg) : c.sd().cnn.avgPooling2d(in, cfg);
+        return Value.of(y, xs[0], xs[1], outHW[0], outHW[1]);
     }
 
     static Value softmax(NodeContext c) {
@@ -169,5 +195,41 @@ final class NeuralOps {
             }
             return Value.of(y, out);
         };
+    }
+
+    /** {@code ArgMax} along {@code axis} (int64 indices of the first maximum), keepdims. */
+    static Value argMax(NodeContext c) {
+        Value x = c.in(0);
+        int r = x.rank();
+        int axis = c.axis(c.attrInt("axis", 0), r);
+        if (c.attrInt("select_last_index", 0) != 0) throw c.fail("select_last_index=1 is not supported");
+        boolean keep = c.attrInt("keepdims", 1) != 0;
+        SDVariable y = c.sd().argmax(x.var(), keep, axis);
+        if (y.dataType() != DataType.LONG) y = y.castTo(DataType.LONG);
+        long[] s = x.shape();
+        long[] out = new long[keep ? r : r - 1];
+        for (int i = 0, j = 0; i < r; i++) {
+            if (i == axis) { if (keep) out[j++] = 1; }
+            else out[j++] = s[i];
+        }
+        return c.folded(y, out);
+    }
+
+    /**
+     * {@code LayerNormalization} (opset 17) over the dims from {@code axis} to the last, written out as PyTorch's
+     * opset-11 export does (mean, centred second moment, {@code epsilon}, scale, bias), so its gradient is exact.
+     */
+    static Value layerNormalization(NodeContext c) {
+        Value x = c.in(0);
+        int r = x.rank();
+        int axis = c.axis(c.attrInt("axis", -1), r);
+        if (c.node().getOutputCount() > 1) throw c.fail("the Mean and InvStdDev outputs are not supported");
+        double eps = c.attrFloat("epsilon", 1e-5f);
+        int[] dims = java.util.stream.IntStream.range(axis, r).toArray();
+        SDVariable d = x.var().sub(x.var().mean(true, dims));
+        SDVariable variance = d.mul(d).mean(true, dims);
+        SDVariable y = d.div(c.sd().math.sqrt(variance.add(eps))).mul(c.var(1));
+        if (c.has(2)) y = y.add(c.var(2));
+        return Value.of(y, x.shape());
     }
 }

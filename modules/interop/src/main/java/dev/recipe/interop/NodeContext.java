@@ -155,6 +155,16 @@ public final class NodeContext {
         return out;
     }
 
+    /**
+     * The result of a translation: when every present input is known at import time, {@code v} is evaluated now and
+     * its contents kept as the value's constant (so later shape arithmetic stays static); otherwise {@code shape}.
+     */
+    public Value folded(SDVariable v, long[] shape) {
+        for (Value in : inputs) if (in != null && !in.isConstant()) return Value.of(v, shape);
+        INDArray k = v.eval();
+        return new Value(v, k.shape(), k);
+    }
+
     static boolean isFloating(SDVariable v) {
         return v.dataType().isFPType();
     }

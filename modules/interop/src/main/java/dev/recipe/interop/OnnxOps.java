@@ -8,7 +8,9 @@ import java.util.TreeMap;
  * The operator table: ONNX op type (default domain) → translation. One line per operator; adding one means writing
  * a {@link OnnxOp} (a lambda for element-wise ops, a static method otherwise) and registering it here.
  * Covered: everything in PyTorch's BERT export at opset 11 (tinybert.onnx) and its CNN export at opset 9
- * (cnn_mnist.onnx), plus a few trivial neighbours.
+ * (cnn_mnist.onnx), PyTorch 1.13's exports at opsets 11, 14 and 17 of a HuggingFace-style BERT, torchvision's
+ * VisionTransformer and VGG and a CLIP-style dual encoder (the fixtures of {@code tools/fixtures}), plus a few
+ * trivial neighbours.
  */
 public final class OnnxOps {
     private static final Map<String, OnnxOp> TABLE = new TreeMap<>();
@@ -31,6 +33,8 @@ public final class OnnxOps {
         add("Identity", ElementwiseOps::identity);
         add("Dropout", ElementwiseOps::identity);
         add("Cast", ElementwiseOps::cast);
+        add("Equal", ElementwiseOps::equal);
+        add("Where", ElementwiseOps::where);
         // data movement and shapes
         add("Constant", ShapeOps::constant);
         add("Shape", ShapeOps::shape);
@@ -42,15 +46,21 @@ public final class OnnxOps {
         add("Flatten", ShapeOps::flatten);
         add("Slice", ShapeOps::slice);
         add("Transpose", ShapeOps::transpose);
+        add("ConstantOfShape", ShapeOps::constantOfShape);
+        add("Expand", ShapeOps::expand);
+        add("Range", ShapeOps::range);
         // layers
         add("MatMul", NeuralOps::matMul);
         add("Gemm", NeuralOps::gemm);
         add("Conv", NeuralOps::conv);
         add("MaxPool", NeuralOps::maxPool);
+        add("AveragePool", NeuralOps::averagePool);
         add("Softmax", NeuralOps::softmax);
         add("LogSoftmax", NeuralOps::logSoftmax);
         add("ReduceMean", NeuralOps.reduce(true));
         add("ReduceSum", NeuralOps.reduce(false));
+        add("ArgMax", NeuralOps::argMax);
+        add("LayerNormalization", NeuralOps::layerNormalization);
     }
 
     private OnnxOps() {}

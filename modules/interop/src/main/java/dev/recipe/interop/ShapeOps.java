@@ -133,30 +133,105 @@ final class ShapeOps {
         return Value.of(c.sd().reshape(x.var(), c.sd().concat(0, parts)), s);
     }
 
+    /** {@code Flatten} to 2-D at {@code axis}; products of dims known only at run time are computed in the graph. */
     static Value flatten(NodeContext c) {
         Value x = c.in(0);
-        int axis = c.axis(c.attrInt("axis", 1), x.rank() + 1);
+        int r = x.rank();
+        int axis = c.axis(c.attrInt("axis", 1), r + 1);
         long lead = 1, rest = 1;
-        for (int i = 0; i < x.rank(); i++) {
+        for (int i = 0; i < r; i++) {
             long d = x.shape()[i];
             if (i < axis) lead = lead < 0 || d < 0 ? -1 : lead * d;
             else rest = rest < 0 || d < 0 ? -1 : rest * d;
         }
-        if (lead < 0 && rest < 0) throw c.fail("Flatten needs one side of axis " + axis + " to have static dims");
-        return Value.of(c.sd().reshape(x.var(), lead < 0 ? -1 : lead, rest < 0 ? -1 : rest), lead, rest);
+        SDVariable y;
+        if (lead >= 0 || rest >= 0) {
+            y = c.sd().reshape(x.var(), lead < 0 ? -1 : lead, rest < 0 ? -1 : rest);
+        } else {
+            SDVariable shape = c.sd().concat(0, product(c, x, 0, axis), product(c, x, axis, r));
+            y = c.sd().reshape(x.var(), shape);
+        }
+        return Value.of(y, lead, rest);
+    }
+
+    /** The product of dims {@code from..to-1} of {@code x} as an int64 vector of length 1. */
+    private static SDVariable product(NodeContext c, Value x, int from, int to) {
+        if (from == to) return c.longs(1);
+        return c.sd().prod(c.dims(x, from, to), true, 0);
+    }
+
+    /** {@code ConstantOfShape}: a tensor of the given shape filled with {@code value} (default float 0). */
+    static Value constantOfShape(NodeContext c) {
+        Value shape = c.in(0);
+        TensorProto t = c.attrTensor("value");
+        INDArray v = t == null ? Nd4j.scalar(c.floatType(), 0.0) : Tensors.toArray(t, c.floatType(), c.source());
+        if (v.length() != 1) throw c.fail("value must hold one element, has " + v.length());
+        if (shape.rank() != 1 || shape.shape()[0] < 0) throw c.fail("the shape input must be a vector of known length");
+        if (shape.isConstant()) {
+            long[] s = shape.constant().castTo(DataType.LONG).toLongVector();
+            INDArray k = Nd4j.valueArrayOf(s, v.getDouble(0), v.dataType());
+            return new Value(c.sd().constant(k), s, k);
+        }
+        SDVariable sv = shape.var().dataType() == DataType.LONG ? shape.var() : shape.var().castTo(DataType.LONG);
+        return Value.of(c.sd().fill(sv, v.dataType(), v.getDouble(0)), filled(shape.shape()[0]));
+    }
+
+    /**
+     * {@code Expand}: numpy broadcast of the input against the given shape, as a product with ones of that shape
+     * (broadcasting, and a gradient that sums over the broadcast dims).
+     */
+    static Value expand(NodeContext c) {
+        Value x = c.in(0), shape = c.in(1);
+        if (shape.rank() != 1 || shape.shape()[0] < 0) throw c.fail("the shape input must be a vector of known length");
+        DataType t = x.var().dataType();
+        long[] out;
+        SDVariable ones;
+        if (shape.isConstant()) {
+            long[] s = shape.constant().castTo(DataType.LONG).toLongVector();
+            out = c.broadcast(x.shape(), s);
+            ones = c.sd().constant(Nd4j.ones(t, s));
+        } else {
+            int r = (int) Math.max(x.rank(), shape.shape()[0]);
+            out = new long[r];
+            for (int i = 0; i < r; i++) {
+                int xi = i - (r - x.rank());
+                out[i] = xi >= 0 && x.shape()[xi] > 1 ? x.shape()[xi] : -1;
+            }
+            SDVariable sv = shape.var().dataType() == DataType.LONG ? shape.var() : shape.var().castTo(DataType.LONG);
+            ones = c.sd().fill(sv, t, 1.0);
+        }
+        SDVariable y = t == DataType.BOOL ? x.var().castTo(DataType.INT).mul(ones.castTo(DataType.INT)).castTo(DataType.BOOL)
+                : x.var().mul(ones);
+        return c.folded(y, out);
+    }
+
+    /** {@code Range(start, limit, delta)} of scalars; folded at import time when all three are constants. */
+    static Value range(NodeContext c) {
+        Value start = c.in(0), limit = c.in(1), delta = c.in(2);
+        for (int i = 0; i < 3; i++) if (c.in(i).rank() != 0) throw c.fail("input " + i + " must be a scalar, has rank " + c.in(i).rank());
+        DataType t = start.var().dataType();
+        SDVariable y = c.sd().range(start.var(), cast(limit.var(), t), cast(delta.var(), t), t);
+        return c.folded(y, new long[] {-1});
+    }
+
+    private static SDVariable cast(SDVariable v, DataType t) {
+        return v.dataType() == t ? v : v.castTo(t);
     }
 
     /**
      * {@code Gather}. Float data (embedding tables, activations) goes through the project's {@link EmbeddingLookupOp},
      * whose gradient is right (M2.1's gather gradient is broken): the gathered axis is moved to the front, the rest
      * flattened, rows looked up, and the result reshaped and permuted back. Integer data (shape vectors) uses the
-     * plain gather, which needs no gradient. Negative indices are not supported on float data.
+     * plain gather, which needs no gradient. Negative indices count from the end: constant ones are resolved at
+     * import time (the native ops read them as garbage), which needs the size of the gathered axis to be static;
+     * indices computed at run time must be non-negative.
      */
     static Value gather(NodeContext c) {
         Value data = c.in(0), idx = c.in(1);
         int r = data.rank(), ri = idx.rank();
         int axis = c.axis(c.attrInt("axis", 0), r);
         long[] ds = data.shape();
+        if (idx.isConstant()) idx = nonNegative(c, idx, ds[axis], axis);
         long[] out = new long[r - 1 + ri];
         System.arraycopy(ds, 0, out, 0, axis);
         System.arraycopy(idx.shape(), 0, out, axis, ri);
@@ -192,6 +267,21 @@ final class ShapeOps {
             y = sd.permute(y, back);
         }
         return Value.of(y, out);
+    }
+
+    /** Constant indices with negatives (counted from the end) made non-negative, given the axis size {@code n}. */
+    private static Value nonNegative(NodeContext c, Value idx, long n, int axis) {
+        long[] ids = idx.constant().castTo(DataType.LONG).dup().data().asLong();
+        boolean negative = false;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= 0) continue;
+            if (n < 0) throw c.fail("negative index " + ids[i] + " on axis " + axis + ", whose size is known only at run time");
+            ids[i] += n;
+            negative = true;
+        }
+        if (!negative) return idx;
+        INDArray k = Nd4j.createFromArray(ids).reshape(idx.shape());
+        return new Value(c.sd().constant(k), idx.shape(), k);
     }
 
     /**

@@ -46,7 +46,7 @@ final class OnnxBuilder {
         return this;
     }
 
-    /** A node; attributes as name/value pairs (Long, Float, long[] or String). */
+    /** A node; attributes as name/value pairs (Long, Float, long[], TensorProto or String). */
     OnnxBuilder node(String op, String[] inputs, String output, Object... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + g.getNodeCount()).addOutput(output);
         for (String in : inputs) n.addInput(in);
@@ -56,6 +56,7 @@ final class OnnxBuilder {
             if (v instanceof Long l) a.setType(AttributeProto.AttributeType.INT).setI(l);
             else if (v instanceof Float f) a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
             else if (v instanceof long[] ls) { a.setType(AttributeProto.AttributeType.INTS); for (long l : ls) a.addInts(l); }
+            else if (v instanceof TensorProto t) a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
             else a.setType(AttributeProto.AttributeType.STRING).setS(org.nd4j.shade.protobuf.ByteString.copyFromUtf8((String) v));
             n.addAttribute(a);
         }

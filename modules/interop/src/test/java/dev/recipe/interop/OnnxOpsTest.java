@@ -109,7 +109,8 @@ class OnnxOpsTest {
     void everyRegisteredOperatorHasATranslation() {
         assertTrue(OnnxOps.table().keySet().containsAll(List.of("Add", "Cast", "Concat", "Constant", "Div", "Erf",
                 "Gather", "Gemm", "MatMul", "Mul", "Pow", "ReduceMean", "Reshape", "Shape", "Slice", "Softmax", "Sqrt",
-                "Sub", "Tanh", "Transpose", "Unsqueeze", "Conv", "MaxPool", "Relu", "LogSoftmax")));
+                "Sub", "Tanh", "Transpose", "Unsqueeze", "Conv", "MaxPool", "Relu", "LogSoftmax", "Equal", "Where", "Expand",
+                "ConstantOfShape", "Range", "ArgMax", "AveragePool", "LayerNormalization")));
         OnnxOps.table().forEach((k, v) -> assertTrue(v != null, k));
         assertEquals(null, OnnxOps.get("com.microsoft", "Add"));
     }
