@@ -169,6 +169,15 @@ final class ReproductionReport {
     static final List<String> ATTACKS = List.of("POR", "BadPre", "NeuBA");
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
 
+    /** Where the findings without a judging rule yet are run. */
+    static final Map<String, String> GRIDS = Map.of(
+            "lambda-sweep", "configs/experiments/lambda-sweep.json",
+            "lambda-acc-monotone-sst2", "configs/experiments/lambda-sweep.json",
+            "fewer-aux-samples-cost-a-little-accuracy", "configs/experiments/data-efficiency.json",
+            "aux-1000-suffices", "configs/experiments/data-efficiency.json",
+            "ood-aux-data-works", "configs/experiments/ood-aux.json",
+            "purification-dynamics", "configs/experiments/dynamics.json");
+
     /** The verdict of one finding; ids without a check here are reported as not run. */
     Verdict verdict(String id) {
         return switch (id) {
@@ -199,7 +208,7 @@ final class ReproductionReport {
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
                             && d.neuronMean("overlap_ratio") > a.neuronMean("overlap_ratio"),
                     "poison-only neurons per sample after RECIPE ≤ 0.8 × before, and the overlap ratio rises", "table10");
-            default -> new Verdict(Status.NOT_RUN, "no experiment config for it yet");
+            default -> new Verdict(Status.NOT_RUN, "no rows and no judging rule yet (grids: " + GRIDS.getOrDefault(id, "none configured") + ")");
         };
     }
 
