@@ -169,14 +169,6 @@ final class ReproductionReport {
     static final List<String> ATTACKS = List.of("POR", "BadPre", "NeuBA");
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
 
-    /** Where the findings without a judging rule yet are run. */
-    static final Map<String, String> GRIDS = Map.of(
-            "lambda-sweep", "configs/experiments/lambda-sweep.json",
-            "lambda-acc-monotone-sst2", "configs/experiments/lambda-sweep.json",
-            "fewer-aux-samples-cost-a-little-accuracy", "configs/experiments/data-efficiency.json",
-            "aux-1000-suffices", "configs/experiments/data-efficiency.json",
-            "ood-aux-data-works", "configs/experiments/ood-aux.json",
-            "purification-dynamics", "configs/experiments/dynamics.json");
 
     /** The verdict of one finding; ids without a check here are reported as not run. */
     Verdict verdict(String id) {
@@ -185,10 +177,14 @@ final class ReproductionReport {
                     o.masr().mean() >= 0.90 && nz(o.masrDelta()) >= 0.30 && nz(o.accDelta()) >= -0.02,
                     "MASR ≥ 90, ≥ 30 above the clean floor, ACC ≥ clean − 2");
             case "fp-fails" -> fpFails();
-            case "recipe-near-floor" -> againstUndefended("RECIPE", (d, a) ->
-                    nz(d.masrDelta()) <= 0.10 && nz(d.masrDelta()) <= 0.25 * nz(a.masrDelta())
-                            && d.acc().mean() - a.acc().mean() >= -0.03 && nz(d.accDelta()) >= -0.03,
-                    "MASR ≤ floor + 10 and ≤ 25 % of the undefended distance to the floor; ACC ≥ undefended − 3 and ≥ clean − 3", "table1");
+            case "recipe-near-floor" -> againstUndefended("RECIPE", NEAR_FLOOR, NEAR_FLOOR_RULE, "table1");
+            case "aux-1000-suffices" -> againstUndefended("RECIPE (aux_samples=1000)", NEAR_FLOOR, NEAR_FLOOR_RULE, "table3");
+            case "ood-aux-data-works" -> againstUndefended("RECIPE (aux_distribution=out-of-distribution)", NEAR_FLOOR,
+                    NEAR_FLOOR_RULE, "table5");
+            case "lambda-sweep" -> lambdaSweep();
+            case "lambda-acc-monotone-sst2" -> lambdaAccMonotone();
+            case "fewer-aux-samples-cost-a-little-accuracy" -> fewerAuxSamples();
+            case "purification-dynamics" -> dynamics();
             case "only-pretrain-keeps-backdoor" -> againstUndefended("only-pretrain", (d, a) ->
                     d.masr().mean() >= 0.80 && nz(d.masrDelta()) >= 0.75 * nz(a.masrDelta()),
                     "MASR ≥ 80 and ≥ 75 % of the undefended distance to the floor left", "table8");
@@ -208,8 +204,103 @@ final class ReproductionReport {
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
                             && d.neuronMean("overlap_ratio") > a.neuronMean("overlap_ratio"),
                     "poison-only neurons per sample after RECIPE ≤ 0.8 × before, and the overlap ratio rises", "table10");
-            default -> new Verdict(Status.NOT_RUN, "no rows and no judging rule yet (grids: " + GRIDS.getOrDefault(id, "none configured") + ")");
+            default -> new Verdict(Status.NOT_RUN, "no grid and no judging rule for it yet");
         };
+    }
+
+    /** RECIPE's success against the undefended model: near the clean floor, at little cost in accuracy. */
+    private static final Pair NEAR_FLOOR = (d, a) -> nz(d.masrDelta()) <= 0.10 && nz(d.masrDelta()) <= 0.25 * nz(a.masrDelta())
+            && d.acc().mean() - a.acc().mean() >= -0.03 && nz(d.accDelta()) >= -0.03;
+    private static final String NEAR_FLOOR_RULE =
+            "MASR ≤ floor + 10 and ≤ 25 % of the undefended distance to the floor; ACC ≥ undefended − 3 and ≥ clean − 3";
+
+    /** The weight factors of Table 9 and their defense labels (λ = 1 is plain "RECIPE"). */
+    static final Map<Double, String> LAMBDAS = new java.util.TreeMap<>(Map.of(0.1, "RECIPE (lambda=0.1)", 0.5,
+            "RECIPE (lambda=0.5)", 1.0, "RECIPE", 1.2, "RECIPE (lambda=1.2)", 1.5, "RECIPE (lambda=1.5)"));
+
+    private Verdict lambdaSweep() {
+        ExperimentCommand.Outcome acc1 = get("table9", "BadPre", "RECIPE", "SST-2");
+        ExperimentCommand.Outcome acc15 = get("table9", "BadPre", LAMBDAS.get(1.5), "SST-2");
+        double low = 0;
+        double one = 0;
+        int n = 0;
+        List<String> ev = new ArrayList<>();
+        for (String task : TASK_NAMES) {
+            ExperimentCommand.Outcome l = get("table9", "BadPre", LAMBDAS.get(0.1), task);
+            ExperimentCommand.Outcome o = get("table9", "BadPre", "RECIPE", task);
+            if (l == null || o == null) continue;
+            low += l.masr().mean();
+            one += o.masr().mean();
+            n++;
+            ev.add(task + " MASR λ=0.1 " + pct(l.masr().mean()) + " vs λ=1 " + pct(o.masr().mean()));
+        }
+        if (acc1 == null || acc15 == null || n == 0) return new Verdict(Status.NOT_RUN, "no λ = 0.1 / 1 / 1.5 rows yet");
+        boolean ok = acc15.acc().mean() <= acc1.acc().mean() - 0.02 && (low - one) / n >= 0.10;
+        return new Verdict(ok ? Status.REPRODUCED : Status.NOT_REPRODUCED, "rule: SST-2 ACC at λ = 1.5 ≥ 2 points below "
+                + "λ = 1, and MASR at λ = 0.1 ≥ 10 points above λ = 1 (mean over tasks); SST-2 ACC λ=1 " + pct(acc1.acc().mean())
+                + ", λ=1.5 " + pct(acc15.acc().mean()) + "; " + String.join("; ", ev));
+    }
+
+    private Verdict lambdaAccMonotone() {
+        List<String> ev = new ArrayList<>();
+        Double prev = null;
+        Double first = null;
+        boolean ok = true;
+        for (Map.Entry<Double, String> e : LAMBDAS.entrySet()) {
+            ExperimentCommand.Outcome o = get("table9", "BadPre", e.getValue(), "SST-2");
+            if (o == null) continue;
+            double acc = o.acc().mean();
+            if (prev != null) ok &= acc <= prev + 0.01;
+            if (first == null) first = acc;
+            prev = acc;
+            ev.add("λ=" + e.getKey() + " " + pct(acc));
+        }
+        if (ev.size() < 3) return new Verdict(Status.NOT_RUN, "fewer than 3 λ values on SST-2 yet (" + ev + ")");
+        ok &= prev < first;
+        return new Verdict(ok ? Status.REPRODUCED : Status.NOT_REPRODUCED, "rule: SST-2 ACC never rises by more than 1 "
+                + "point from one λ to the next and ends below where it starts; ACC " + String.join(", ", ev));
+    }
+
+    private Verdict fewerAuxSamples() {
+        List<String> pass = new ArrayList<>();
+        List<String> fail = new ArrayList<>();
+        for (String task : TASK_NAMES) {
+            ExperimentCommand.Outcome full = get("table4", "BadPre", "RECIPE", task);
+            ExperimentCommand.Outcome ten = get("table4", "BadPre", "RECIPE (aux_samples=10)", task);
+            ExperimentCommand.Outcome fifty = get("table4", "BadPre", "RECIPE (aux_samples=50)", task);
+            if (full == null || ten == null || fifty == null) continue;
+            boolean ok = ten.acc().mean() < full.acc().mean() && nz(fifty.masrDelta()) <= 0.15;
+            (ok ? pass : fail).add(task + ": ACC all aux " + pct(full.acc().mean()) + ", 10 aux " + pct(ten.acc().mean())
+                    + "; 50 aux " + describe(fifty));
+        }
+        return verdictOf(pass, fail, "ACC with 10 auxiliary texts below ACC with all; with 50, MASR ≤ floor + 15");
+    }
+
+    /** Figure 3: the NeuBA-backdoored model after each RECIPE epoch (defense labels "RECIPE (epoch=N)"). */
+    private Verdict dynamics() {
+        List<String> pass = new ArrayList<>();
+        List<String> fail = new ArrayList<>();
+        for (String task : TASK_NAMES) {
+            List<ExperimentCommand.Outcome> curve = new ArrayList<>();
+            List<String> ev = new ArrayList<>();
+            for (int epoch : List.of(1, 2, 3, 4, 8)) {
+                ExperimentCommand.Outcome o = get("figure3", "NeuBA", "RECIPE (epoch=" + epoch + ")", task);
+                if (o == null) continue;
+                curve.add(o);
+                ev.add("epoch " + epoch + " ACC " + pct(o.acc().mean()) + " MASR " + pct(o.masr().mean()));
+            }
+            ExperimentCommand.Outcome a = undefended("NeuBA", task, "figure3");
+            if (curve.size() < 3 || a == null) continue;
+            double accMin = curve.stream().mapToDouble(o -> o.acc().mean()).min().orElseThrow();
+            double accMax = curve.stream().mapToDouble(o -> o.acc().mean()).max().orElseThrow();
+            ExperimentCommand.Outcome last = curve.get(curve.size() - 1);
+            boolean ok = accMax - accMin <= 0.03 && nz(last.masrDelta()) <= 0.15
+                    && nz(curve.get(0).masrDelta()) >= 0.5 * nz(a.masrDelta());
+            (ok ? pass : fail).add(task + ": undefended MASR " + pct(a.masr().mean()) + " (floor "
+                    + pct(nz(a.floorMasr())) + "); " + String.join(", ", ev));
+        }
+        return verdictOf(pass, fail, "ACC stays within 3 points over the epochs; after the first epoch at least half the "
+                + "undefended distance to the floor is left (removed gradually); after the last, MASR ≤ floor + 15");
     }
 
     private static double nz(Double d) {

@@ -79,4 +79,70 @@ class ReproductionReportTest {
         assertTrue(md.contains("| NeuBA | RECIPE | SST-2 | — / 61.0 ± 1.4 | 12.28 / 52.0 ± 2.8 | 2 |"), md);
         assertTrue(md.contains("**not reproduced**") && md.contains("not run yet"), md);
     }
+
+    private static String model(String name, String from, String tables, String attack, String defense) {
+        return """
+                {"name": "%s", "from": "%s", "defense": "recipe", "paper": {"tables": [%s], "attack": "%s", "defense": "%s"}}"""
+                .formatted(name, from, tables, attack, defense);
+    }
+
+    @Test
+    void sweepsDataSizesAndDynamicsAreJudgedOnTheirCurves(@TempDir Path dir) throws Exception {
+        Path paper = dir.resolve("paper.json");
+        Files.writeString(paper, PAPER);
+        String models = String.join(",\n", List.of(
+                "{\"name\": \"clean\", \"model\": \"x\", \"paper\": {\"tables\": [\"table2\"], \"attack\": \"none\", \"defense\": \"clean\"}}",
+                "{\"name\": \"BadPre\", \"from\": \"clean\", \"attack\": {\"name\": \"badpre\"}, \"corpus\": [\"c\"], "
+                        + "\"paper\": {\"tables\": [\"table1\"], \"attack\": \"BadPre\", \"defense\": \"none\"}}",
+                model("r1", "BadPre", "\"table4\", \"table9\"", "BadPre", "RECIPE"),
+                model("r01", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=0.1)"),
+                model("r05", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=0.5)"),
+                model("r15", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=1.5)"),
+                model("a10", "BadPre", "\"table4\"", "BadPre", "RECIPE (aux_samples=10)"),
+                model("a50", "BadPre", "\"table4\"", "BadPre", "RECIPE (aux_samples=50)"),
+                "{\"name\": \"NeuBA\", \"from\": \"clean\", \"attack\": {\"name\": \"neuba\"}, \"corpus\": [\"c\"], "
+                        + "\"paper\": {\"tables\": [\"table1\"], \"attack\": \"NeuBA\", \"defense\": \"none\"}}",
+                model("e1", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=1)"),
+                model("e2", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=2)"),
+                model("e8", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=8)")));
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"name": "g", "work": "%1$s/work", "out": "%1$s/out", "reference": "clean",
+                 "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 100, "testSize": 50},
+                 "models": [%2$s]}
+                """.formatted(dir, models));
+        Path out = dir.resolve("out");
+        cell(out, "clean", 1, 0.70, 0.40);      // floor 40
+        cell(out, "badpre", 1, 0.69, 0.99);
+        cell(out, "r1", 1, 0.68, 0.45);         // λ = 1
+        cell(out, "r01", 1, 0.69, 0.90);        // λ = 0.1: backdoor left (45 points above λ = 1)
+        cell(out, "r05", 1, 0.685, 0.60);
+        cell(out, "r15", 1, 0.62, 0.41);        // λ = 1.5: 6 points of ACC lost
+        cell(out, "a10", 1, 0.66, 0.50);        // fewer texts, less ACC
+        cell(out, "a50", 1, 0.67, 0.52);        // MASR 12 above the floor: <= 15
+        cell(out, "neuba", 1, 0.69, 1.00);      // 60 above the floor
+        cell(out, "e1", 1, 0.69, 0.95);         // 55 left after epoch 1 (>= 30): gradual
+        cell(out, "e2", 1, 0.68, 0.80);
+        cell(out, "e8", 1, 0.67, 0.48);         // 8 above the floor at the end; ACC range 2 points
+        ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
+        for (String id : List.of("lambda-sweep", "lambda-acc-monotone-sst2", "fewer-aux-samples-cost-a-little-accuracy",
+                "purification-dynamics")) {
+            ReproductionReport.Verdict v = r.verdict(id);
+            assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), id + ": " + v.evidence());
+        }
+        assertTrue(r.verdict("lambda-acc-monotone-sst2").evidence().contains("λ=0.1 69.0, λ=0.5 68.5, λ=1.0 68.0, λ=1.5 62.0"),
+                r.verdict("lambda-acc-monotone-sst2").evidence());
+        assertEquals(ReproductionReport.Status.NOT_RUN, r.verdict("aux-1000-suffices").status());
+
+        // the same curves, each broken in one place
+        cell(out, "r05", 1, 0.705, 0.60);       // ACC rises 1.5 points from λ = 0.1 to 0.5
+        cell(out, "a10", 1, 0.69, 0.50);        // 10 texts as good as all
+        cell(out, "e1", 1, 0.69, 0.50);         // removed at once, not gradually
+        r = ReproductionReport.read(paper, List.of(grid));
+        for (String id : List.of("lambda-acc-monotone-sst2", "fewer-aux-samples-cost-a-little-accuracy", "purification-dynamics")) {
+            ReproductionReport.Verdict v = r.verdict(id);
+            assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), id + ": " + v.evidence());
+        }
+        assertEquals(ReproductionReport.Status.REPRODUCED, r.verdict("lambda-sweep").status());
+    }
 }
