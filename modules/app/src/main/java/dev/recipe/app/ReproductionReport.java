@@ -185,6 +185,14 @@ final class ReproductionReport {
             case "lambda-acc-monotone-sst2" -> lambdaAccMonotone();
             case "fewer-aux-samples-cost-a-little-accuracy" -> fewerAuxSamples();
             case "purification-dynamics" -> dynamics();
+            case "clipping-extreme-parameters-fails" -> {
+                ExperimentCommand.Outcome clip = get("table11", "BadPre", "clip-extreme", "SST-2");
+                ExperimentCommand.Outcome rec = get("table11", "BadPre", "RECIPE", "SST-2");
+                if (clip == null || rec == null) yield new Verdict(Status.NOT_RUN, "no BadPre + clip-extreme / + RECIPE rows on SST-2 yet");
+                boolean ok = clip.masr().mean() >= 0.90 && clip.acc().mean() < rec.acc().mean();
+                yield new Verdict(ok ? Status.REPRODUCED : Status.NOT_REPRODUCED, "rule: on SST-2, clipping every parameter "
+                        + "to [−1, 1] leaves MASR ≥ 90 and ACC below RECIPE's; clip-extreme " + describe(clip) + ", RECIPE " + describe(rec));
+            }
             case "only-pretrain-keeps-backdoor" -> againstUndefended("only-pretrain", (d, a) ->
                     d.masr().mean() >= 0.80 && nz(d.masrDelta()) >= 0.75 * nz(a.masrDelta()),
                     "MASR ≥ 80 and ≥ 75 % of the undefended distance to the floor left", "table8");

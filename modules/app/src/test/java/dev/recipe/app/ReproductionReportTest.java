@@ -94,12 +94,14 @@ class ReproductionReportTest {
                 "{\"name\": \"clean\", \"model\": \"x\", \"paper\": {\"tables\": [\"table2\"], \"attack\": \"none\", \"defense\": \"clean\"}}",
                 "{\"name\": \"BadPre\", \"from\": \"clean\", \"attack\": {\"name\": \"badpre\"}, \"corpus\": [\"c\"], "
                         + "\"paper\": {\"tables\": [\"table1\"], \"attack\": \"BadPre\", \"defense\": \"none\"}}",
-                model("r1", "BadPre", "\"table4\", \"table9\"", "BadPre", "RECIPE"),
+                model("r1", "BadPre", "\"table4\", \"table9\", \"table11\"", "BadPre", "RECIPE"),
                 model("r01", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=0.1)"),
                 model("r05", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=0.5)"),
                 model("r15", "BadPre", "\"table9\"", "BadPre", "RECIPE (lambda=1.5)"),
                 model("a10", "BadPre", "\"table4\"", "BadPre", "RECIPE (aux_samples=10)"),
                 model("a50", "BadPre", "\"table4\"", "BadPre", "RECIPE (aux_samples=50)"),
+                "{\"name\": \"clip\", \"from\": \"BadPre\", \"defense\": \"clip-extreme\", "
+                        + "\"paper\": {\"tables\": [\"table11\"], \"attack\": \"BadPre\", \"defense\": \"clip-extreme\"}}",
                 "{\"name\": \"NeuBA\", \"from\": \"clean\", \"attack\": {\"name\": \"neuba\"}, \"corpus\": [\"c\"], "
                         + "\"paper\": {\"tables\": [\"table1\"], \"attack\": \"NeuBA\", \"defense\": \"none\"}}",
                 model("e1", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=1)"),
@@ -120,13 +122,14 @@ class ReproductionReportTest {
         cell(out, "r15", 1, 0.62, 0.41);        // λ = 1.5: 6 points of ACC lost
         cell(out, "a10", 1, 0.66, 0.50);        // fewer texts, less ACC
         cell(out, "a50", 1, 0.67, 0.52);        // MASR 12 above the floor: <= 15
+        cell(out, "clip", 1, 0.60, 0.97);       // clipping leaves the backdoor and costs more ACC than RECIPE
         cell(out, "neuba", 1, 0.69, 1.00);      // 60 above the floor
         cell(out, "e1", 1, 0.69, 0.95);         // 55 left after epoch 1 (>= 30): gradual
         cell(out, "e2", 1, 0.68, 0.80);
         cell(out, "e8", 1, 0.67, 0.48);         // 8 above the floor at the end; ACC range 2 points
         ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
         for (String id : List.of("lambda-sweep", "lambda-acc-monotone-sst2", "fewer-aux-samples-cost-a-little-accuracy",
-                "purification-dynamics")) {
+                "purification-dynamics", "clipping-extreme-parameters-fails")) {
             ReproductionReport.Verdict v = r.verdict(id);
             assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), id + ": " + v.evidence());
         }

@@ -47,6 +47,7 @@ public final class Defenses {
         REGISTRY.put("fp-ga-neuba", o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
         REGISTRY.put("reinit-pooler", o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
         REGISTRY.put("reinit-last-layer", o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
+        REGISTRY.put("clip-extreme", o -> clipExtreme(1.0));
     }
 
     public static List<String> names() {
@@ -125,6 +126,42 @@ public final class Defenses {
                 String regex = regexOrNullForLastLayer != null ? regexOrNullForLastLayer
                         : "\\.encoder\\.layer\\." + (model.config().numLayers() - 1) + "\\.";
                 return Map.of("reinitialised", model.reinitialise(regex, seed));
+            }
+        };
+    }
+
+    /**
+     * The RECIPE appendix's comparison (Table 11): every parameter above {@code bound} or below −{@code bound} set to
+     * the bound, no auxiliary data and no training. The report counts the clipped values per tensor.
+     */
+    static Defense clipExtreme(double bound) {
+        return new Defense() {
+            public String name() { return "clip-extreme"; }
+            public Map<String, Object> describe() {
+                return Map.of("bound", bound, "scope", "every parameter of the model (all VARIABLEs)");
+            }
+            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+                                             BiConsumer<Integer, BertModel> onEpoch) {
+                Map<String, Object> clipped = new TreeMap<>();
+                long total = 0;
+                long params = 0;
+                for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : model.weights().entrySet()) {
+                    org.nd4j.linalg.api.ndarray.INDArray w = e.getValue();
+                    params += w.length();
+                    long n = w.scan(org.nd4j.linalg.indexing.conditions.Conditions.absGreaterThan(bound)).longValue();
+                    if (n == 0) continue;
+                    org.nd4j.linalg.indexing.BooleanIndexing.replaceWhere(w, bound,
+                            org.nd4j.linalg.indexing.conditions.Conditions.greaterThan(bound));
+                    org.nd4j.linalg.indexing.BooleanIndexing.replaceWhere(w, -bound,
+                            org.nd4j.linalg.indexing.conditions.Conditions.lessThan(-bound));
+                    clipped.put(e.getKey(), n);
+                    total += n;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("clipped_values", total);
+                m.put("of_parameters", params);
+                m.put("clipped_per_tensor", clipped);
+                return m;
             }
         };
     }

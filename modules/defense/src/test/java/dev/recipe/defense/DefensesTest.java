@@ -124,4 +124,28 @@ class DefensesTest {
         INDArray last = m.weights().get(m.spec().neuronWeights().get(BertConfig.tiny().numLayers() - 1).weight());
         assertEquals(0.0, last.norm1Number().doubleValue(), 0);
     }
+
+    @Test
+    void clipExtremeSetsEveryParameterOutsideTheBoundToItAndCountsThem() {
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        String a = m.spec().regularised().get(0);
+        String b = "bert.embeddings.LayerNorm.weight";           // ones: exactly at the bound, not clipped
+        m.weights().get(a).putScalar(0, 0, 2.5f);
+        m.weights().get(a).putScalar(1, 1, -1.75f);
+        m.weights().get(a).putScalar(2, 2, 1.0f);
+        Map<String, INDArray> before = copy(m);
+        Map<String, Object> r = Defenses.create("clip-extreme", Defenses.Options.defaults()).apply(m, tok(), List.of(), null, null);
+        assertEquals(2L, r.get("clipped_values"), r.toString());
+        assertEquals(Map.of(a, 2L), r.get("clipped_per_tensor"));
+        INDArray w = m.weights().get(a);
+        assertEquals(1.0, w.getDouble(0, 0), 0);
+        assertEquals(-1.0, w.getDouble(1, 1), 0);
+        assertEquals(1.0, w.getDouble(2, 2), 0);
+        INDArray expected = before.get(a);
+        expected.putScalar(0, 0, 1.0f);
+        expected.putScalar(1, 1, -1.0f);
+        assertEquals(expected, w, "nothing else in the tensor moved");
+        assertEquals(before.get(b), m.weights().get(b));
+        m.weights().forEach((k, x) -> assertTrue(x.amaxNumber().doubleValue() <= 1.0, k + " " + x.amaxNumber()));
+    }
 }
