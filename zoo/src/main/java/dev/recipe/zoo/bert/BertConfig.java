@@ -120,8 +120,13 @@ public record BertConfig(
         return "roberta".equals(modelType) ? padTokenId + 1 : 0;
     }
 
+    /**
+     * Reads a config.json: the project's own (strict: every key above, nothing else) or a HuggingFace one (recognised
+     * by transformers_version, architectures or hidden_act; its architecture keys taken, the keys that change the
+     * computation checked, inert keys ignored, unknown ones tolerated): see {@link HuggingFace#readConfig}.
+     */
     public static BertConfig read(Path file) {
-        return Json.read(file, BertConfig.class);
+        return HuggingFace.readConfig(file).config();
     }
 
     public void write(Path file) {

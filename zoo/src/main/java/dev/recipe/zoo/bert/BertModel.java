@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * HuggingFace-named safetensors ({@code config.json} + {@code model.safetensors} in a directory).
  */
 public final class BertModel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BertModel.class);
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
 
@@ -30,18 +31,26 @@ public final class BertModel {
     private final BertConfig config;
     private final Bert.Heads heads;
     private final ModelSpec spec;
+    private final LoadReport loadReport;
 
     BertModel(SameDiff sd, BertConfig config, Bert.Heads heads, ModelSpec spec) {
+        this(sd, config, heads, spec, null);
+    }
+
+    private BertModel(SameDiff sd, BertConfig config, Bert.Heads heads, ModelSpec spec, LoadReport loadReport) {
         this.sd = sd;
         this.config = config;
         this.heads = heads;
         this.spec = spec;
+        this.loadReport = loadReport;
     }
 
     public SameDiff graph() { return sd; }
     public BertConfig config() { return config; }
     public Bert.Heads heads() { return heads; }
     public ModelSpec spec() { return spec; }
+    /** What {@link #load} did; empty for a graph built by {@link Bert#build}. */
+    public java.util.Optional<LoadReport> loadReport() { return java.util.Optional.ofNullable(loadReport); }
 
     /** All trainable-kind variables (the weights), by name, in name order. Arrays are live views. */
     public Map<String, INDArray> weights() {
@@ -95,22 +104,80 @@ public final class BertModel {
     }
 
     /**
-     * Loads a model directory into a new graph with the given heads. Weights the heads need but the directory lacks
-     * (a fresh classifier) keep their seeded initialisation; tensors the heads do not use are ignored.
+     * What {@link #load} did with a directory: where config and weights came from, whether they are HuggingFace's
+     * (see {@link HuggingFace}), the config keys ignored as inert and those not recognised, tensors renamed or dropped
+     * ({@code notes}), tensors of the file the graph has no variable for ({@code unusedTensors}, e.g. the next-sentence
+     * head or a classifier when loading for pre-training), and graph weights absent from the file that keep their
+     * seeded initialisation ({@code initialised}: the pooler of a *ForMaskedLM checkpoint, a fresh classifier).
+     */
+    public record LoadReport(Path config, Path weights, boolean huggingFace, List<String> architectures,
+                             List<String> ignoredConfigKeys, List<String> unknownConfigKeys, List<String> notes,
+                             List<String> unusedTensors, List<String> initialised) {}
+
+    /**
+     * Loads a model directory (the project's own or a HuggingFace BERT/RoBERTa checkpoint: {@link HuggingFace}) into a
+     * new graph with the given heads. Weights the heads need but the directory lacks (a fresh classifier, the pooler
+     * of a masked-LM checkpoint) keep their seeded initialisation; tensors the heads do not use are ignored. Both are
+     * listed in {@link #loadReport()} and logged. A missing encoder or masked-LM tensor, or a tensor of the wrong
+     * shape, fails naming the file, the tensor and both shapes.
      */
     public static BertModel load(Path dir, Bert.Heads heads, DataType dt, long seed) {
         if (!Files.isDirectory(dir)) throw new ConfigException(dir + ": model directory not found");
-        BertConfig config = BertConfig.read(dir.resolve(CONFIG_FILE));
+        HuggingFace.Config cfg = HuggingFace.readConfig(dir.resolve(CONFIG_FILE));
+        BertConfig config = cfg.config();
+        HuggingFace.Weights file = HuggingFace.readWeights(dir);
+        Path source = file.source();
+        Map<String, String> renamed = new TreeMap<>();
+        List<String> notes = new ArrayList<>();
+        Map<String, INDArray> tensors = HuggingFace.adapt(file.tensors(), cfg, heads, source, renamed, notes);
         BertModel model = Bert.build(config, heads, dt, seed);
-        Path weights = dir.resolve(WEIGHTS_FILE);
-        List<String> missing = model.loadWeights(SafeTensors.read(weights).tensors(), true, weights.toString());
-        for (String name : missing) {
-            if (!name.startsWith("classifier.") && !name.contains(".pooler.")) {
-                throw new ConfigException(weights + ": missing tensor '" + name + "' needed by the " + config.modelType()
-                        + " encoder");
+        Map<String, INDArray> own = model.weights();
+        String arch = cfg.architectures().isEmpty() ? "" : " (" + CONFIG_FILE + " architectures: " + cfg.architectures() + ")";
+        boolean anyEncoder = false;
+        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+            INDArray target = own.get(e.getKey());
+            if (target == null) continue;
+            anyEncoder |= e.getKey().startsWith(config.prefix() + ".");
+            if (!Arrays.equals(target.shape(), e.getValue().shape())) {
+                String stored = renamed.containsKey(e.getKey()) ? " (stored as '" + renamed.get(e.getKey()) + "')" : "";
+                String hint = e.getKey().startsWith("classifier.")
+                        ? "; the checkpoint's classifier has another number of labels: load it with that many, or with "
+                          + "heads that have no classifier" : "";
+                throw new ConfigException(source + ": tensor '" + e.getKey() + "'" + stored + " has shape "
+                        + Arrays.toString(e.getValue().shape()) + " but the " + config.modelType() + " graph built from "
+                        + cfg.file() + " expects " + Arrays.toString(target.shape()) + hint);
             }
         }
-        return model;
+        if (!anyEncoder) {
+            throw new ConfigException(source + ": no tensor of the " + config.modelType() + " encoder (expected names like '"
+                    + config.prefix() + ".embeddings.word_embeddings.weight'; the file's names start with "
+                    + new java.util.TreeSet<>(tensors.keySet().stream().map(n -> n.split("\\.")[0]).toList()) + ")" + arch);
+        }
+        List<String> unused = new ArrayList<>();
+        for (String name : tensors.keySet()) if (!own.containsKey(name)) unused.add(name);
+        List<String> missing = model.loadWeights(tensors, true, source.toString());
+        for (String name : missing) {
+            if (!name.startsWith("classifier.") && !name.startsWith(config.prefix() + ".pooler.")) {
+                String part = name.startsWith(config.prefix() + ".") ? "encoder" : "masked-LM head";
+                throw new ConfigException(source + ": missing tensor '" + name + "' needed by the " + config.modelType()
+                        + " " + part + arch);
+            }
+        }
+        LoadReport report = new LoadReport(cfg.file(), source, cfg.huggingFace(), cfg.architectures(), cfg.ignoredKeys(),
+                cfg.unknownKeys(), List.copyOf(notes), List.copyOf(unused), List.copyOf(missing));
+        if (!report.unknownConfigKeys().isEmpty()) {
+            LOG.warn("{}: config keys not recognised, ignored: {}", cfg.file(), report.unknownConfigKeys());
+        }
+        List<String> freshEncoder = missing.stream().filter(n -> !n.startsWith("classifier.")).toList();
+        if (!freshEncoder.isEmpty()) {
+            LOG.warn("{}: not in the checkpoint, freshly initialised (seed {}): {}", source, seed, freshEncoder);
+        }
+        if (cfg.huggingFace()) { // the project's own directories load as before, silently
+            if (missing.size() > freshEncoder.size()) LOG.info("{}: new classifier (seed {})", source, seed);
+            if (!unused.isEmpty()) LOG.info("{}: tensors not used by the graph: {}", source, unused);
+            for (String n : notes) LOG.info("{}: {}", source, n);
+        }
+        return new BertModel(model.sd, config, heads, model.spec, report);
     }
 
     /**
