@@ -41,6 +41,8 @@ final class ExperimentCommand implements Main.Command {
         o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
         o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
         o.addOption(Cli.opt("plan", null, "print what is left to make and evaluate, and an estimate of the time, then stop"));
+        o.addOption(Cli.opt("jobs", "N", "evaluate up to N models side by side, each with cores/N threads and 1/N of the "
+                + "memory, its output in <out>/eval/<model>/stage.log (default 1: one at a time, on this console)"));
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
@@ -78,18 +80,46 @@ final class ExperimentCommand implements Main.Command {
                     System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
                 }
             }
-            for (ExperimentConfig.Step s : steps) {
-                if (!s.evaluate()) continue;
-                int cells = progress.missingCells(s);
-                System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
-                long t = System.nanoTime();
-                Stage.run(evaluateArgs(cfg, s).toArray(String[]::new));
-                progress.evaluated(cells, System.nanoTime() - t);
-            }
+            evaluate(cfg, steps, progress, Cli.integer(cl, "jobs", 1), t0);
         }
         report(cfg, cfgFile, out);
         System.out.printf("experiment %s: %s%n", cfg.name(), elapsed(t0));
         return 0;
+    }
+
+    /** Evaluates every step that wants it, {@code jobs} models at a time (each a child JVM). */
+    private static void evaluate(ExperimentConfig cfg, List<ExperimentConfig.Step> steps, Progress progress, int jobs, long t0)
+            throws Exception {
+        if (jobs < 1) throw new ConfigException("--jobs must be at least 1, was " + jobs);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (ExperimentConfig.Step s : steps) {
+            if (!s.evaluate()) continue;
+            running.add(pool.submit(() -> {
+                int cells;
+                synchronized (progress) {
+                    cells = progress.missingCells(s);
+                    System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
+                }
+                Path log = jobs == 1 ? null : Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("stage.log");
+                long t = System.nanoTime();
+                Stage.run(jobs == 1 ? Stage.Share.WHOLE : Stage.Share.oneOf(jobs, log), evaluateArgs(cfg, s).toArray(String[]::new));
+                synchronized (progress) {
+                    progress.evaluated(cells, (System.nanoTime() - t) / jobs);
+                    System.out.printf("== [%s] evaluated %s%s; %s%n", elapsed(t0), s.name(), log == null ? "" : " (log " + log + ")",
+                            progress.remaining());
+                }
+                return null;
+            }));
+        }
+        pool.shutdown();
+        try {
+            for (java.util.concurrent.Future<?> f : running) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            pool.shutdownNow();
+            if (e.getCause() instanceof Exception c) throw c;
+            throw e;
+        }
     }
 
     /**
@@ -168,6 +198,10 @@ final class ExperimentCommand implements Main.Command {
         Map<String, Object> m = new LinkedHashMap<>();
         if (s.model() != null) {
             m.put("model", s.model());
+            // the weights, not only the name: zoo:bert-mini may be re-trained, and a model made from the old one
+            // (or an attack half-way through from it) must not be reused for the new one
+            Path w = modelDir(cfg, s).resolve(BertModel.WEIGHTS_FILE);
+            m.put("weights_sha256", Files.isRegularFile(w) ? Checksums.sha256(w) : "missing: " + w);
             return m;
         }
         if (s.attack() != null) {

@@ -1,6 +1,7 @@
 package dev.recipe.app;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,25 @@ final class Stage {
 
     private Stage() {}
 
+    /**
+     * How a stage shares the machine: its native threads ({@code OMP_NUM_THREADS}; null = as this JVM), its share of
+     * the machine's memory, and a log file its output is appended to (null = this console).
+     */
+    record Share(Integer threads, double memoryFraction, Path log) {
+        static final Share WHOLE = new Share(null, MEMORY_FRACTION, null);
+
+        /** One of {@code jobs} stages running side by side: the cores and the memory split evenly. */
+        static Share oneOf(int jobs, Path log) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Share(Math.max(1, cores / jobs), MEMORY_FRACTION / jobs, log);
+        }
+    }
+
     static void run(String... args) throws Exception {
+        run(Share.WHOLE, args);
+    }
+
+    static void run(Share share, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -30,15 +49,34 @@ final class Stage {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")) cmd.add(a);
         }
-        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * MEMORY_FRACTION));
+        cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (physical * share.memoryFraction()));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (share.threads() != null) {
+            pb.environment().put("OMP_NUM_THREADS", String.valueOf(share.threads()));
+            pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(share.threads()));
+        }
+        if (share.log() != null) {
+            java.nio.file.Files.createDirectories(share.log().toAbsolutePath().getParent());
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(share.log().toFile()));
+        } else {
+            pb.inheritIO();
+        }
         int rc = -1;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            if (attempt > 1) System.out.println("   (stage " + args[0] + " ran out of memory; resuming, attempt " + attempt + ")");
-            rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            if (attempt > 1) System.out.println("   (stage " + args[0] + (share.log() == null ? "" : " " + share.log())
+                    + " ran out of memory; resuming, attempt " + attempt + ")");
+            Process child = pb.start();
+            try {
+                rc = child.waitFor();
+            } catch (InterruptedException e) { // the caller gave up (a side-by-side stage failed): stop this one too
+                child.destroy();
+                if (!child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly();
+                throw e;
+            }
             if (rc == 0) return;
             if (rc != Main.EXIT_RESUMABLE && rc != 137) break;
         }

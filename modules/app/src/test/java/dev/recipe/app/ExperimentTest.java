@@ -59,6 +59,20 @@ class ExperimentTest {
     }
 
     @Test
+    void aModelMadeFromOtherWeightsOfTheSameNamedStartingModelIsNotReused(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        Path weights = dir.resolve("clean/model.safetensors");
+        Files.createDirectories(weights.getParent());
+        Files.writeString(weights, "weights, first training");
+        Path work = Path.of(cfg.work());
+        ExperimentCommand.checkRecipe(cfg, cfg.step("NeuBA"), work);
+        ExperimentCommand.checkRecipe(cfg, cfg.step("NeuBA"), work);   // same weights: fine
+        Files.writeString(weights, "weights, re-trained");          // the clean model was re-trained under its name
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentCommand.checkRecipe(cfg, cfg.step("NeuBA"), work));
+        assertTrue(e.getMessage().contains("another recipe") && e.getMessage().contains("weights_sha256"), e.getMessage());
+    }
+
+    @Test
     void everyShippedExperimentConfigAndItsAttacksParse() throws Exception {
         Path dir = Path.of("../../configs/experiments");
         List<Path> files;
@@ -203,5 +217,18 @@ class ExperimentTest {
                     () -> ExperimentConfig.read(write(dir, json.substring(0, json.length() - 1) + c.getKey())));
             assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
         }
+    }
+
+    @Test
+    void aSideBySideStageGetsItsShareOfCoresAndMemoryAndWritesItsLog(@TempDir Path dir) throws Exception {
+        Stage.Share half = Stage.Share.oneOf(2, dir.resolve("a/stage.log"));
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), half.threads());
+        assertEquals(Stage.MEMORY_FRACTION / 2, half.memoryFraction(), 1e-12);
+        Stage.run(half, "evaluate", "--help");
+        String log = Files.readString(dir.resolve("a/stage.log"));
+        assertTrue(log.contains("--train-size"), log);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Stage.run(half, "nonsense-command"));
+        assertTrue(e.getMessage().contains("exit code 2"), e.getMessage()); // unknown command
+        assertTrue(Files.readString(dir.resolve("a/stage.log")).contains("nonsense-command"), "the failure is in the log too");
     }
 }
