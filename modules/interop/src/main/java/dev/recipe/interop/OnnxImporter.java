@@ -2,7 +2,6 @@ package dev.recipe.interop;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.recipe.nn.SameDiffFixes;
+import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
@@ -53,7 +53,7 @@ public final class OnnxImporter {
         int opset = defaultOpset(model);
         SameDiff sd = SameDiff.create();
         Names names = new Names(sd);
-        Map<String, Value> values = new HashMap<>();
+        Map<String, Value> values = new LinkedHashMap<>();
         Map<String, String> variables = new LinkedHashMap<>();
         Set<String> initializers = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
@@ -75,6 +75,7 @@ public final class OnnxImporter {
             values.put(in.getName(), Value.of(sd.placeHolder(name, type, shape), shape));
             inputs.put(in.getName(), name);
         }
+        List<OnnxGraph.Node> nodes = new ArrayList<>();
         Set<String> bound = new HashSet<>();
         values.values().forEach(v -> bound.add(v.var().name()));
         for (int i = 0; i < g.getNodeCount(); i++) {
@@ -98,10 +99,16 @@ public final class OnnxImporter {
                 bound.add(out.var().name());
             }
             values.put(onnxName, out);
+            String op = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx") ? n.getOpType() : n.getDomain() + ":" + n.getOpType();
+            Map<String, Long> ints = new LinkedHashMap<>();
+            for (AttributeProto a : n.getAttributeList()) if (a.getType() == AttributeProto.AttributeType.INT) ints.put(a.getName(), a.getI());
+            nodes.add(new OnnxGraph.Node(i, op, n.getName(), n.getInputList(), n.getOutputList(), ints));
         }
         Map<String, String> outputs = new LinkedHashMap<>();
         for (ValueInfoProto o : g.getOutputList()) outputs.put(o.getName(), values.get(o.getName()).var().name());
-        return new OnnxGraph(sd, source, opset, inputs, outputs, variables);
+        Map<String, String> valueNames = new LinkedHashMap<>();
+        values.forEach((k, v) -> valueNames.put(k, v.var().name()));
+        return new OnnxGraph(sd, source, opset, inputs, outputs, variables, nodes, valueNames);
     }
 
     /** Fails with one message listing every operator type that has no translation, with its count. */

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.recipe.nn.GradientCheck;
 import dev.recipe.nn.Losses;
+import dev.recipe.zoo.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -23,7 +25,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 /**
  * One RECIPE step on the imported PyTorch BERT fixture (bert_opset14.onnx, HuggingFace names, tied MLM decoder):
  * {@code L = masked-LM cross-entropy + λ·Σ_l ‖W_l‖₂} over the intermediate dense weights
- * {@code bert.encoder.layer.N.intermediate.dense.weight} (SPEC §4, as {@code dev.recipe.defense.Recipe#addLoss}:
+ * {@code bert.encoder.layer.N.intermediate.dense.weight}, taken from the graph's {@link ImportedRoles} (SPEC §4, as
+ * {@code dev.recipe.defense.Recipe#addLoss}:
  * {@link Losses#sumOfNorms}, un-squared Frobenius norms), added to the imported graph in double precision. Its
  * gradients are checked by central finite differences, then one {@code sd.fit} SGD step on the regularised weights
  * (every other weight frozen) must move them by exactly −lr·∇L and lower both the loss and the norm term.
@@ -38,8 +41,16 @@ class TorchFixtureRecipeStepTest {
     private static final long MASK_ID = 99;
     /** Masked (row, position) pairs; the second row's real tokens are positions 0-6. */
     private static final int[][] MASKED = {{0, 2}, {0, 5}, {0, 9}, {1, 1}, {1, 4}};
+    /** What the roles must name (the BERT family's regularised weights). */
     private static final List<String> REGULARISED = List.of("bert.encoder.layer.0.intermediate.dense.weight",
             "bert.encoder.layer.1.intermediate.dense.weight");
+
+    /** The BERT roles of the imported graph; the regularised weights are checked against {@link #REGULARISED}. */
+    private static ModelSpec roles(OnnxGraph g) {
+        ModelSpec spec = ImportedRoles.assign(g).spec();
+        assertEquals(REGULARISED, spec.regularised(), "regularised weights from the roles");
+        return spec;
+    }
 
     /** The imported graph with the RECIPE loss "recipe_loss" (MLM labels are the placeholder "mlm_labels"). */
     private static OnnxGraph withRecipeLoss(TorchFixture f) {
@@ -55,7 +66,7 @@ class TorchFixtureRecipeStepTest {
         SDVariable labels = sd.placeHolder("mlm_labels", DataType.LONG, MASKED.length);
         SDVariable mlm = Losses.crossEntropy(sd, "mlm_loss", masked, labels, vocab);
         List<SDVariable> reg = new ArrayList<>();
-        for (String w : REGULARISED) reg.add(g.variable(w));
+        for (String w : roles(g).regularised()) reg.add(sd.getVariable(w));
         SDVariable norm = Losses.sumOfNorms(sd, "recipe_norm", reg);
         mlm.add("recipe_loss", norm.mul(LAMBDA));
         sd.setLossVariables("recipe_loss");
@@ -88,7 +99,7 @@ class TorchFixtureRecipeStepTest {
         OnnxGraph g = withRecipeLoss(f);
         Map<String, INDArray> ph = feeds(g, f);
         List<String> vars = new ArrayList<>();
-        for (String w : REGULARISED) vars.add(g.variables().get(w));
+        vars.addAll(roles(g).regularised());
         // also through the rest of the layer and the tied embedding / decoder weight (Gather + MatMul)
         for (String w : List.of("bert.encoder.layer.1.intermediate.dense.bias", "bert.encoder.layer.0.attention.self.query.weight",
                 "bert.embeddings.word_embeddings.weight", "bert.embeddings.LayerNorm.weight")) {
@@ -116,7 +127,11 @@ class TorchFixtureRecipeStepTest {
         OnnxGraph g = withRecipeLoss(f);
         SameDiff sd = g.sd();
         Map<String, INDArray> ph = feeds(g, f);
-        List<String> trained = REGULARISED.stream().map(w -> g.variables().get(w)).toList();
+        // RECIPE trains what the roles' recipeTrainable patterns select: for BERT exactly the regularised weights
+        List<String> patterns = roles(g).recipeTrainable();
+        List<String> trained = g.variables().values().stream()
+                .filter(v -> patterns.stream().anyMatch(p -> Pattern.compile(p).matcher(v).find())).toList();
+        assertEquals(REGULARISED, trained);
         for (String v : g.variables().values()) if (!trained.contains(v)) sd.convertToConstant(sd.getVariable(v));
 
         double loss0 = value(sd, ph, "recipe_loss"), norm0 = value(sd, ph, "recipe_norm"), mlm0 = value(sd, ph, "mlm_loss");
