@@ -1,6 +1,7 @@
 package dev.recipe.text;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,14 +14,16 @@ import java.util.List;
  *
  * <p>Thread-safe (immutable).
  */
-public final class BertTokenizer {
+public final class BertTokenizer implements Tokenizer {
 
     /** Padded ids and the matching attention mask (1 = real token, 0 = padding), both {@code [batch][maxLen]}. */
-    public record Batch(int[][] ids, int[][] attentionMask) {
+    public record Batch(int[][] ids, int[][] attentionMask) implements Tokenizer.Batch {
+        @Override
         public int size() {
             return ids.length;
         }
 
+        @Override
         public int seqLen() {
             return ids.length == 0 ? 0 : ids[0].length;
         }
@@ -41,6 +44,7 @@ public final class BertTokenizer {
     }
 
     /** Word pieces of {@code text}, without [CLS]/[SEP] (HF {@code tokenizer.tokenize(text)}). */
+    @Override
     public List<String> tokenize(String text) {
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -71,6 +75,7 @@ public final class BertTokenizer {
     }
 
     /** Ids of {@code tokens}; unknown tokens map to [UNK]. */
+    @Override
     public int[] toIds(List<String> tokens) {
         int[] ids = new int[tokens.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = vocab.id(tokens.get(i));
@@ -81,6 +86,7 @@ public final class BertTokenizer {
      * {@code [CLS] tokens [SEP]}, with the tokens truncated so that the whole is at most {@code maxLen} long (HF
      * {@code encode(text, truncation=True, max_length=maxLen)}: [SEP] is kept); not padded.
      */
+    @Override
     public int[] encode(String text, int maxLen) {
         if (maxLen < 2) throw new IllegalArgumentException("maxLen must be >= 2 to hold [CLS] and [SEP]: " + maxLen);
         List<String> tokens = tokenize(text);
@@ -96,6 +102,7 @@ public final class BertTokenizer {
      * {@link #encode} for each text, padded with [PAD] to exactly {@code maxLen} (HF
      * {@code padding="max_length", truncation=True}), with the attention mask.
      */
+    @Override
     public Batch encodeBatch(List<String> texts, int maxLen) {
         if (maxLen < 2) throw new IllegalArgumentException("maxLen must be >= 2 to hold [CLS] and [SEP]: " + maxLen);
         int[][] ids = new int[texts.size()][maxLen];
@@ -108,5 +115,40 @@ public final class BertTokenizer {
             for (int j = 0; j < enc.length; j++) mask[b][j] = 1;
         }
         return new Batch(ids, mask);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocab.size();
+    }
+
+    @Override
+    public int id(String token) {
+        return vocab.id(token);
+    }
+
+    @Override
+    public boolean contains(String token) {
+        return vocab.contains(token);
+    }
+
+    @Override
+    public String token(int id) {
+        return vocab.token(id);
+    }
+
+    @Override public int padId() { return vocab.padId(); }
+    @Override public int unkId() { return vocab.unkId(); }
+    @Override public int clsId() { return vocab.clsId(); }
+    @Override public int sepId() { return vocab.sepId(); }
+    @Override public int maskId() { return vocab.maskId(); }
+
+    /** The ids of [PAD] [UNK] [CLS] [SEP] [MASK], ascending. */
+    @Override
+    public int[] specialIds() {
+        int[] ids = new int[Vocabulary.SPECIALS.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = vocab.id(Vocabulary.SPECIALS.get(i));
+        Arrays.sort(ids);
+        return ids;
     }
 }

@@ -33,16 +33,38 @@ public final class MlmMasker {
      * @param randomReplaceProb HF {@code random_replace_prob}: share set to a random id (the rest stay unchanged)
      */
     public MlmMasker(Vocabulary vocab, double mlmProbability, double maskReplaceProb, double randomReplaceProb) {
-        vocab.requireSpecials();
+        this(vocab.requireSpecials().size(), vocab.maskId(), specialIdsOf(vocab), mlmProbability, maskReplaceProb,
+                randomReplaceProb);
+    }
+
+    /** HF defaults for any {@link Tokenizer}: its {@link Tokenizer#specialIds} are never selected. */
+    public MlmMasker(Tokenizer tokenizer) {
+        this(tokenizer, 0.15, 0.8, 0.1);
+    }
+
+    /** As {@link #MlmMasker(Vocabulary, double, double, double)}, with the tokenizer's vocabulary and special ids. */
+    public MlmMasker(Tokenizer tokenizer, double mlmProbability, double maskReplaceProb, double randomReplaceProb) {
+        this(tokenizer.vocabSize(), tokenizer.maskId(), tokenizer.specialIds(), mlmProbability, maskReplaceProb,
+                randomReplaceProb);
+    }
+
+    private static int[] specialIdsOf(Vocabulary vocab) {
+        int[] ids = new int[Vocabulary.SPECIALS.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = vocab.id(Vocabulary.SPECIALS.get(i));
+        return ids;
+    }
+
+    private MlmMasker(int vocabSize, int maskId, int[] specialIds, double mlmProbability, double maskReplaceProb,
+            double randomReplaceProb) {
         if (!(mlmProbability >= 0 && mlmProbability <= 1)) throw new IllegalArgumentException("mlmProbability not in [0,1]: " + mlmProbability);
         if (!(maskReplaceProb >= 0 && randomReplaceProb >= 0 && maskReplaceProb + randomReplaceProb <= 1)) {
             throw new IllegalArgumentException("need maskReplaceProb, randomReplaceProb >= 0 with sum <= 1: "
                     + maskReplaceProb + ", " + randomReplaceProb);
         }
-        this.vocabSize = vocab.size();
-        this.maskId = vocab.maskId();
+        this.vocabSize = vocabSize;
+        this.maskId = maskId;
         this.special = new boolean[vocabSize];
-        for (String s : Vocabulary.SPECIALS) special[vocab.id(s)] = true;
+        for (int id : specialIds) special[id] = true;
         this.mlmProbability = mlmProbability;
         this.maskReplaceProb = maskReplaceProb;
         this.randomReplaceProb = randomReplaceProb;
