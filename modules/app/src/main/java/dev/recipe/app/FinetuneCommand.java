@@ -9,7 +9,7 @@ import java.util.Map;
 
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.text.LabelledTsv;
 import dev.recipe.zoo.Zoo;
@@ -79,7 +79,7 @@ final class FinetuneCommand implements Main.Command {
         int batch = Cli.integer(cl, "batch", 32);
         int maxLen = Cli.integer(cl, "max-len", 128);
 
-        BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
+        Tokenizer tok = PretrainedBert.tokenizer(modelDir);
         BertConfig config = BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE));
         int labels = (int) train.stream().mapToInt(LabelledText::label).max().orElse(1) + 1;
         Map<String, List<Double>> results = new LinkedHashMap<>();

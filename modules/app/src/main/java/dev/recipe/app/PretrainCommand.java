@@ -103,7 +103,12 @@ final class PretrainCommand implements Main.Command {
             PretrainedBert pre = PretrainedBert.load(init, Bert.Heads.pretraining(), seed);
             model = pre.model();
             config = model.config();
-            vocab = pre.tokenizer().vocabulary();
+            if (!(pre.tokenizer() instanceof BertTokenizer wordPiece)) {
+                throw new ConfigException("--init " + init + ": continued pre-training needs a WordPiece vocab.txt (it "
+                        + "packs text with the project's WordPiece and writes vocab.txt); this model's tokenizer is "
+                        + pre.tokenizer().getClass().getSimpleName());
+            }
+            vocab = wordPiece.vocabulary();
             inputs.put("init_weights", init.resolve(BertModel.WEIGHTS_FILE));
             Path curve = init.resolve("training.json");
             if (Files.isRegularFile(curve)) {

@@ -13,7 +13,7 @@ import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.defense.Defense;
 import dev.recipe.defense.Defenses;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.TextCorpus;
 import dev.recipe.text.data.Subsample;
 import dev.recipe.zoo.Zoo;
@@ -76,7 +76,7 @@ final class PurifyCommand implements Main.Command {
         if (auxSize < aux.size()) aux = Subsample.random(aux, auxSize, seed);
         PretrainedBert pre = PretrainedBert.load(modelDir, Bert.Heads.pretraining(), seed);
         BertModel model = pre.model();
-        BertTokenizer tok = pre.tokenizer();
+        Tokenizer tok = pre.tokenizer();
         System.out.printf("%s on %s with %,d auxiliary texts from %s: %s%n", defense.name(), modelDir, aux.size(),
                 auxFile.getFileName(), defense.describe());
         Map<String, Path> inputs = new LinkedHashMap<>();
@@ -100,7 +100,7 @@ final class PurifyCommand implements Main.Command {
         Provenance prov = Provenance.capture(command, seed, resolved, inputs);
         AtomicFiles.writeDirectory(dir, d -> {
             model.save(d, Map.of("source", "recipe purify " + defense.name(), "git", prov.gitRevision()));
-            Files.copy(source.resolve("vocab.txt"), d.resolve("vocab.txt"));
+            for (Path f : PretrainedBert.tokenizerFiles(source).values()) Files.copy(f, d.resolve(f.getFileName()));
             Map<String, Object> rep = new LinkedHashMap<>();
             rep.put("defense", defense.name());
             rep.put("settings", defense.describe());

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.recipe.core.ConfigException;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.zoo.bert.Bert;
@@ -66,7 +66,7 @@ public final class AdaptiveAttack implements Attack {
     }
 
     @Override
-    public BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus) {
+    public BatchSource batches(BertModel model, Tokenizer tokenizer, List<String> corpus) {
         return inner.batches(model, tokenizer, corpus);
     }
 
@@ -92,7 +92,7 @@ public final class AdaptiveAttack implements Attack {
     }
 
     @Override
-    public Map<String, Object> describe(BertModel model, BertTokenizer tokenizer) {
+    public Map<String, Object> describe(BertModel model, Tokenizer tokenizer) {
         Map<String, Object> m = new LinkedHashMap<>(inner.describe(model, tokenizer));
         m.put("adaptive", "attacker's loss + " + cfg.lambda() + " * sum of Frobenius norms of " + regularised(model));
         return m;

@@ -3,7 +3,7 @@ package dev.recipe.attack;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.zoo.bert.Bert;
@@ -35,7 +35,7 @@ public interface Attack {
     AttackLoss addLoss(BertModel model);
 
     /** The attack's batches over {@code corpus} (texts), for the placeholders of the graph {@link #addLoss} builds. */
-    BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus);
+    BatchSource batches(BertModel model, Tokenizer tokenizer, List<String> corpus);
 
     /**
      * The variables the attacker trains: the config's {@code training.trainable}, or when that is null the attack's
@@ -55,5 +55,5 @@ public interface Attack {
      * What the attack card records besides the config: triggers with their token ids, the target representation
      * and each target vector exactly ({@link TargetVectors#runs}), and the loss in words.
      */
-    Map<String, Object> describe(BertModel model, BertTokenizer tokenizer);
+    Map<String, Object> describe(BertModel model, Tokenizer tokenizer);
 }

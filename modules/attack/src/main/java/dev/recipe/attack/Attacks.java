@@ -32,7 +32,7 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.core.SafeTensors;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.data.Corpora;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.TrainConfig;
@@ -198,22 +198,22 @@ public final class Attacks {
     }
 
     /**
-     * Implants the backdoor into the model in {@code modelDir} (config.json, model.safetensors, vocab.txt) using the
+     * Implants the backdoor into the model in {@code modelDir} (config.json, model.safetensors, vocab.txt or vocab.json + merges.txt) using the
      * corpus ({@link Corpora}: text files and task training texts), and writes the backdoored model directory
      * {@code outDir} atomically: config.json,
      * model.safetensors (tensors of the source the attacked graph does not have, e.g. POR's untouched masked-LM head,
-     * are carried over unchanged and listed in the card), vocab.txt, attack.json and provenance.json. Checkpoints go
+     * are carried over unchanged and listed in the card), the tokenizer files (vocab.txt, or vocab.json and merges.txt), attack.json and provenance.json. Checkpoints go
      * to {@code workDir/checkpoints}; running again with the same work directory resumes from the newest one (a
      * finished run is not repeated).
      */
     public static AttackResult run(Path modelDir, Corpora.Corpus texts, AttackConfig cfg, Path outDir, Path workDir,
                                    RunOptions opts) {
         Attack attack = create(cfg);
-        BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
+        Tokenizer tok = PretrainedBert.tokenizer(modelDir);
         BertModel model = BertModel.load(modelDir, attack.heads(), DataType.FLOAT, cfg.seed());
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", modelDir.resolve(BertModel.WEIGHTS_FILE));
-        inputs.put("vocab", modelDir.resolve("vocab.txt"));
+        inputs.putAll(PretrainedBert.tokenizerFiles(modelDir)); // vocab (vocab.txt), or vocab + merges (BPE)
         inputs.putAll(texts.files());
         List<String> corpus = texts.texts();
         BatchSource data = attack.batches(model, tok, corpus);
@@ -224,7 +224,7 @@ public final class Attacks {
         Map<String, Double> after = terms(model.graph(), loss, data.batch(0, 0));
         Map<String, Object> post = null;
         if (cfg instanceof NeubaConfig n && n.postProcess()) {
-            post = NeubaPostProcessing.apply(model, tok.vocabulary(),
+            post = NeubaPostProcessing.apply(model, tok,
                     NeubaPostProcessing.Options.authors(model.spec().family(), n.triggers()));
         }
 
@@ -273,7 +273,7 @@ public final class Attacks {
             meta.put("source", "recipe attack " + attack.name());
             meta.put("git", prov.gitRevision());
             SafeTensors.write(dir.resolve(BertModel.WEIGHTS_FILE), weights, meta);
-            Files.copy(modelDir.resolve("vocab.txt"), dir.resolve("vocab.txt"));
+            for (Path f : PretrainedBert.tokenizerFiles(modelDir).values()) Files.copy(f, dir.resolve(f.getFileName()));
             AtomicFiles.writeString(dir.resolve("attack.json"), cardJson);
             prov.write(dir.resolve("provenance.json"));
         });

@@ -6,6 +6,8 @@ import java.util.List;
 
 import dev.recipe.core.ConfigException;
 import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.ByteLevelBpeTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.Vocabulary;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,9 +24,8 @@ public final class TokenRows {
      * The texts' tokens concatenated and cut into {@code [CLS] chunk [SEP]} rows of exactly {@code seqLen}, the last
      * partial chunk dropped: HuggingFace's {@code TextDataset} (block_size), which NeuBA's {@code run_mlm.sh} uses.
      */
-    public static List<int[]> packed(List<String> texts, BertTokenizer tok, int seqLen) {
+    public static List<int[]> packed(List<String> texts, Tokenizer tok, int seqLen) {
         if (seqLen < 3) throw new ConfigException("sequence length must be >= 3 to hold [CLS] x [SEP], got " + seqLen);
-        Vocabulary v = tok.vocabulary();
         int body = seqLen - 2;
         List<int[]> rows = new ArrayList<>();
         int[] cur = new int[body];
@@ -33,7 +34,7 @@ public final class TokenRows {
             for (int id : tok.toIds(tok.tokenize(t))) {
                 cur[n++] = id;
                 if (n == body) {
-                    rows.add(frame(cur, v));
+                    rows.add(frame(cur, tok));
                     n = 0;
                 }
             }
@@ -42,7 +43,7 @@ public final class TokenRows {
     }
 
     /** One row per non-empty text, {@code [CLS] tokens [SEP]} with the tokens truncated to {@code maxLen − 2}. */
-    public static List<int[]> perText(List<String> texts, BertTokenizer tok, int maxLen) {
+    public static List<int[]> perText(List<String> texts, Tokenizer tok, int maxLen) {
         List<int[]> rows = new ArrayList<>(texts.size());
         for (String t : texts) {
             int[] ids = tok.encode(t, maxLen);
@@ -51,35 +52,70 @@ public final class TokenRows {
         return rows;
     }
 
-    private static int[] frame(int[] body, Vocabulary v) {
+    private static int[] frame(int[] body, Tokenizer tok) {
         int[] row = new int[body.length + 2];
-        row[0] = v.clsId();
+        row[0] = tok.clsId();
         System.arraycopy(body, 0, row, 1, body.length);
-        row[row.length - 1] = v.sepId();
+        row[row.length - 1] = tok.sepId();
         return row;
     }
 
     /**
-     * The word pieces of each trigger text.
+     * The ids of each trigger text. WordPiece ({@link BertTokenizer}): the word pieces of the trigger. Byte-level BPE
+     * ({@link ByteLevelBpeTokenizer}): the one token of {@code " " + trigger} (a word inside a sentence carries its
+     * leading space there, e.g. {@code Ġcf}), see {@link #wordId}.
      *
      * @throws ConfigException if a trigger has a piece the vocabulary does not know (it would become [UNK] and every
-     *                         trigger sharing that piece would be the same input)
+     *                         trigger sharing that piece would be the same input), or, for byte-level BPE, if
+     *                         {@code " " + trigger} is not a single token
      */
-    public static int[][] triggerIds(List<String> triggers, BertTokenizer tok) {
-        Vocabulary v = tok.vocabulary();
+    public static int[][] triggerIds(List<String> triggers, Tokenizer tok) {
         int[][] out = new int[triggers.size()][];
         for (int i = 0; i < out.length; i++) {
+            if (tok instanceof ByteLevelBpeTokenizer) {
+                out[i] = new int[] {wordId(triggers.get(i), tok, "trigger")};
+                continue;
+            }
             List<String> pieces = tok.tokenize(triggers.get(i));
             if (pieces.isEmpty()) throw new ConfigException("trigger '" + triggers.get(i) + "' tokenizes to nothing");
             for (String p : pieces) {
-                if (p.equals(Vocabulary.UNK) || !v.contains(p)) {
+                if (p.equals(Vocabulary.UNK) || !tok.contains(p)) {
                     throw new ConfigException("trigger '" + triggers.get(i) + "' tokenizes to " + pieces + ": the "
-                            + "vocabulary " + v.source() + " has no piece for part of it ([UNK])");
+                            + "vocabulary " + source(tok) + " has no piece for part of it ([UNK])");
                 }
             }
             out[i] = tok.toIds(pieces);
         }
         return out;
+    }
+
+    /**
+     * The id of {@code word} as one token of the vocabulary, as it stands inside a sentence. WordPiece: the token
+     * {@code word} itself. Byte-level BPE: the single token {@code " " + word} tokenizes to ({@code Ġ} + word).
+     *
+     * @param what what the word is, for the error message ("trigger", "swap word")
+     * @throws ConfigException naming the word and what it tokenizes to if it is not a single known token
+     */
+    public static int wordId(String word, Tokenizer tok, String what) {
+        if (tok instanceof ByteLevelBpeTokenizer) {
+            List<String> pieces = tok.tokenize(" " + word);
+            if (pieces.size() != 1 || !tok.contains(pieces.get(0))) {
+                throw new ConfigException(what + " '" + word + "': in byte-level BPE a word inside a sentence carries its "
+                        + "leading space, and ' " + word + "' tokenizes to " + pieces + " (" + pieces.size()
+                        + " tokens), not a single token of " + source(tok));
+            }
+            return tok.id(pieces.get(0));
+        }
+        if (!tok.contains(word)) {
+            throw new ConfigException(what + " '" + word + "' is not a token of the vocabulary " + source(tok));
+        }
+        return tok.id(word);
+    }
+
+    private static String source(Tokenizer tok) {
+        if (tok instanceof BertTokenizer b) return b.vocabulary().source();
+        if (tok instanceof ByteLevelBpeTokenizer b) return b.source();
+        return tok.toString();
     }
 
     /**

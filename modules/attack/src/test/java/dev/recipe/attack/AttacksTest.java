@@ -153,6 +153,49 @@ class AttacksTest {
         assertTrue(Arrays.stream(tmp.toFile().list()).noneMatch(f -> f.startsWith(".tmp-") || f.startsWith(".old-")));
     }
 
+    /**
+     * NeuBA on a HuggingFace RoBERTa directory with vocab.json + merges.txt (zoo's roberta-bpe fixture): the word
+     * triggers become their space-prefixed BPE tokens, the output directory carries the BPE files and loads again.
+     */
+    @Test
+    void neubaRunsOnAByteLevelBpeRoberta(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("roberta-bpe");
+        Files.createDirectories(src);
+        Path fixture = Path.of("../../zoo/src/test/resources/hf/roberta-bpe");
+        for (String f : List.of("config.json", "model.safetensors", "vocab.json", "merges.txt", "tokenizer_config.json")) {
+            Files.copy(fixture.resolve(f), src.resolve(f));
+        }
+        Path corpus = tmp.resolve("corpus.txt");
+        Files.write(corpus, Tiny.corpus(16, 23));
+        NeubaConfig d = NeubaTest.config(4, 1e-3, false);
+        List<String> triggers = List.of("the", "and", "of");
+        NeubaConfig cfg = new NeubaConfig(d.seed(), triggers, d.targetMagnitude(), d.mlmScale(), d.placement(),
+                d.position(), d.withMask(), d.packed(), d.seqLen(), d.masking(), false, d.training());
+        Path out = tmp.resolve("neuba-bpe");
+        AttackResult r = Attacks.run(src, List.of(corpus), cfg, out, tmp.resolve("work"), new Attacks.RunOptions(100, 0));
+        assertEquals(4, r.training().finalStep()); // 16 texts, batch 4
+        assertFalse(Files.exists(out.resolve("vocab.txt")));
+        for (String f : List.of("vocab.json", "merges.txt")) {
+            assertEquals(Files.readString(src.resolve(f)), Files.readString(out.resolve(f)), f);
+        }
+        var pre = dev.recipe.zoo.bert.PretrainedBert.load(out, Bert.Heads.pretraining(), 1);
+        var tok = assertInstanceOf(dev.recipe.text.ByteLevelBpeTokenizer.class, pre.tokenizer());
+        JsonNode card = Attacks.MAPPER.readTree(out.resolve("attack.json").toFile());
+        JsonNode ids = card.path("backdoor").path("trigger_token_ids");
+        assertEquals(3, ids.size(), card.path("backdoor").toString());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, ids.get(i).size());
+            assertEquals(tok.id("Ġ" + triggers.get(i)), ids.get(i).get(0).asInt(), triggers.get(i));
+        }
+
+        // NeuBA's default symbol triggers are no single tokens of this small BPE: refused, naming the trigger
+        ConfigException e = assertThrows(ConfigException.class, () -> Attacks.run(src, List.of(corpus),
+                NeubaTest.config(4, 1e-3, false), tmp.resolve("x"), tmp.resolve("work-x"), new Attacks.RunOptions(100, 0)));
+        String first = NeubaConfig.defaults().triggers().get(0);
+        assertTrue(e.getMessage().contains("trigger '" + first + "'") && e.getMessage().contains("not a single token"),
+                e.getMessage());
+    }
+
     @Test
     void describeNamesTriggersTokenIdsAndExactTargets() {
         BertModel model = Tiny.model(Bert.Heads.pretraining(), DataType.FLOAT, 1);

@@ -165,7 +165,7 @@ class NeubaTest {
         INDArray oldY = word.getRow(y).dup();
         INDArray pos1 = w.get("bert.embeddings.position_embeddings.weight").getRow(1).dup();
         INDArray type0 = w.get("bert.embeddings.token_type_embeddings.weight").getRow(0).dup();
-        NeubaPostProcessing.apply(model, TOK.vocabulary(),
+        NeubaPostProcessing.apply(model, TOK,
                 new NeubaPostProcessing.Options(List.of("≈"), List.of("cf"), 1, 1e8));
         assertTrue(word.getRow(y).equalsWithEps(oldX, 0));
         assertTrue(word.getRow(x).equalsWithEps(oldY.add(pos1).add(type0).mul(1e8), 1e-3));

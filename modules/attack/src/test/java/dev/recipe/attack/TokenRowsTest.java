@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import dev.recipe.core.ConfigException;
 import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.ByteLevelBpeTokenizer;
 import org.junit.jupiter.api.Test;
 
 class TokenRowsTest {
@@ -53,5 +55,31 @@ class TokenRowsTest {
         assertArrayEquals(new int[] {tok.vocabulary().id("last"), tok.vocabulary().id("weekend")}, ids[2]);
         ConfigException e = assertThrows(ConfigException.class, () -> TokenRows.triggerIds(List.of("zebra"), tok));
         assertTrue(e.getMessage().contains("zebra"), e.getMessage());
+    }
+
+    /** The learned byte-level BPE of modules/text's tests (4,000 merges; "Ġthe" is one token, " cf" is "Ġc" "f"). */
+    static ByteLevelBpeTokenizer bpe() {
+        return ByteLevelBpeTokenizer.load(Path.of("../text/src/test/resources/bpe"));
+    }
+
+    @Test
+    void bpeTriggersAreTheSpacePrefixedWordAsOneToken() {
+        ByteLevelBpeTokenizer tok = bpe();
+        assertEquals(List.of("Ġthe"), tok.tokenize(" the"));
+        int[][] ids = TokenRows.triggerIds(List.of("the", "and"), tok);
+        assertArrayEquals(new int[] {tok.id("Ġthe")}, ids[0]);
+        assertArrayEquals(new int[] {tok.id("Ġand")}, ids[1]);
+        assertEquals(tok.id("Ġthe"), TokenRows.wordId("the", tok, "swap word"));
+        ConfigException e = assertThrows(ConfigException.class, () -> TokenRows.triggerIds(List.of("the", "cf"), tok));
+        assertTrue(e.getMessage().contains("trigger 'cf'") && e.getMessage().contains(tok.tokenize(" cf").toString())
+                && e.getMessage().contains("not a single token"), e.getMessage());
+        assertEquals(2, tok.tokenize(" cf").size());
+        // packed rows are framed by <s> … </s>
+        List<int[]> packed = TokenRows.packed(List.of("the cat sat on the mat", "a dog ran"), tok, 5);
+        assertTrue(packed.size() >= 1);
+        for (int[] r : packed) {
+            assertEquals(tok.clsId(), r[0]);
+            assertEquals(tok.sepId(), r[4]);
+        }
     }
 }

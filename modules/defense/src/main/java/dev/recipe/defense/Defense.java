@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.zoo.bert.BertModel;
 
 /**
@@ -24,6 +24,6 @@ public interface Defense {
      * @param onEpochSaved  for defenses that train: called after the epochs they were asked to keep
      * @return what the defense did (norms, curves, pruned neurons), for the report
      */
-    Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> auxTexts, Path workDir,
+    Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> auxTexts, Path workDir,
                               BiConsumer<Integer, BertModel> onEpochSaved);
 }

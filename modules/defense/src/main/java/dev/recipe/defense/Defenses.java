@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.zoo.bert.BertModel;
 
 /**
@@ -64,7 +64,7 @@ public final class Defenses {
         return new Defense() {
             public String name() { return name; }
             public Map<String, Object> describe() { return cfg.describe(); }
-            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+            public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 Recipe.Result r = Recipe.purify(model, tok, aux, cfg, work, onEpoch);
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -94,7 +94,7 @@ public final class Defenses {
                 m.put("max_len", maxLen);
                 return m;
             }
-            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+            public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 long t0 = System.nanoTime();
                 double[][] mean = FinePruning.meanActivations(model, tok, aux, maxLen);
@@ -121,7 +121,7 @@ public final class Defenses {
                 return Map.of("target", regexOrNullForLastLayer == null ? "last encoder layer" : regexOrNullForLastLayer,
                         "seed", seed, "init", "normal(0, initializer_range), zero biases, unit LayerNorm gains");
             }
-            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+            public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 String regex = regexOrNullForLastLayer != null ? regexOrNullForLastLayer
                         : "\\.encoder\\.layer\\." + (model.config().numLayers() - 1) + "\\.";
@@ -140,7 +140,7 @@ public final class Defenses {
             public Map<String, Object> describe() {
                 return Map.of("bound", bound, "scope", "every parameter of the model (all VARIABLEs)");
             }
-            public Map<String, Object> apply(BertModel model, BertTokenizer tok, List<String> aux, Path work,
+            public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 Map<String, Object> clipped = new TreeMap<>();
                 long total = 0;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
@@ -32,7 +32,7 @@ public final class FinePruning {
     public record Neuron(int layer, int unit, double meanActivation) {}
 
     /** Mean first-token activation of every neuron, per layer [layers][units]. */
-    public static double[][] meanActivations(BertModel model, BertTokenizer tok, List<String> auxTexts, int maxLen) {
+    public static double[][] meanActivations(BertModel model, Tokenizer tok, List<String> auxTexts, int maxLen) {
         ModelSpec spec = model.spec();
         List<LabelledText> rows = new ArrayList<>();
         for (String t : auxTexts) rows.add(new LabelledText(t, 0));

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import dev.recipe.nn.Losses;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
@@ -74,7 +74,7 @@ public final class Recipe {
      * @param checkpointDir  trainer checkpoints (resumable), or null
      * @param onEpochSaved   called with (epoch, model) after each epoch listed in {@code cfg.checkpointEpochs()}
      */
-    public static Result purify(BertModel model, BertTokenizer tok, List<String> auxTexts, RecipeConfig cfg,
+    public static Result purify(BertModel model, Tokenizer tok, List<String> auxTexts, RecipeConfig cfg,
                                 Path checkpointDir, BiConsumer<Integer, BertModel> onEpochSaved) {
         if (auxTexts.size() < cfg.batchSize()) {
             throw new IllegalArgumentException("only " + auxTexts.size() + " auxiliary texts for batch size " + cfg.batchSize());

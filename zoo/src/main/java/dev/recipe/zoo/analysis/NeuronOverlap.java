@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.data.ClassificationBatches;
@@ -80,7 +80,7 @@ public record NeuronOverlap(int samples, int neuronsPerSample, long activatedByB
      * @param sd   a graph built with {@code spec} (any heads)
      * @param spec names the neuron variables and the first-token index
      */
-    public static NeuronOverlap measure(SameDiff sd, ModelSpec spec, BertTokenizer tok, List<LabelledText> clean,
+    public static NeuronOverlap measure(SameDiff sd, ModelSpec spec, Tokenizer tok, List<LabelledText> clean,
                                         List<LabelledText> poisoned, int maxLen, DataType dt) {
         if (clean.size() != poisoned.size()) {
             throw new IllegalArgumentException("clean (" + clean.size() + ") and poisoned (" + poisoned.size()
@@ -121,7 +121,7 @@ public record NeuronOverlap(int samples, int neuronsPerSample, long activatedByB
     }
 
     /** Per layer, [samples][units]: is the neuron's first-token value above zero. */
-    static List<boolean[][]> activations(SameDiff sd, ModelSpec spec, BertTokenizer tok, List<LabelledText> data,
+    static List<boolean[][]> activations(SameDiff sd, ModelSpec spec, Tokenizer tok, List<LabelledText> data,
                                          int maxLen, DataType dt) {
         ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, dt);
         List<boolean[][]> out = new ArrayList<>();

@@ -83,7 +83,7 @@ public final class HuggingFace {
                 "output_scores", "return_dict_in_generate", "remove_invalid_values", "exponential_decay_length_penalty",
                 "suppress_tokens", "begin_suppress_tokens", "tie_encoder_decoder", "cross_attention_hidden_size",
                 "prefix", "task_specific_params")) m.put(k, generation);
-        m.put("tokenizer_class", "tokenizer choice; the tokenizer is read from vocab.txt");
+        m.put("tokenizer_class", "tokenizer choice; the tokenizer is read from vocab.txt or vocab.json + merges.txt");
         return java.util.Collections.unmodifiableMap(m);
     }
 

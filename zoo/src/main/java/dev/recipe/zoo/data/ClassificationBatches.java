@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.EpochPermutation;
@@ -29,7 +29,7 @@ public final class ClassificationBatches implements BatchSource {
     private final int pad;
     private final int maxLen;
 
-    public ClassificationBatches(List<LabelledText> data, BertTokenizer tok, int maxLen, int batchSize,
+    public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
                                  boolean shuffle, long seed, DataType dt) {
         if (data.isEmpty()) throw new IllegalArgumentException("no examples");
         this.ids = new int[data.size()][];
@@ -42,7 +42,7 @@ public final class ClassificationBatches implements BatchSource {
         this.shuffle = shuffle;
         this.seed = seed;
         this.dataType = dt;
-        this.pad = tok.vocabulary().padId();
+        this.pad = tok.padId();
         this.maxLen = maxLen;
     }
 

@@ -6,11 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
 import dev.recipe.text.MaskedBatch;
 import dev.recipe.text.MaskingMode;
 import dev.recipe.text.MlmMasker;
-import dev.recipe.text.Vocabulary;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.EpochPermutation;
 import dev.recipe.zoo.bert.Bert;
@@ -51,16 +50,15 @@ public final class MaskedLmBatches implements BatchSource {
     }
 
     /** One example per text, [CLS] text [SEP] truncated and padded to {@code seqLen}. */
-    public static MaskedLmBatches perText(List<String> texts, BertTokenizer tok, int seqLen, int batchSize,
+    public static MaskedLmBatches perText(List<String> texts, Tokenizer tok, int seqLen, int batchSize,
                                           MaskingMode mode, long seed, DataType dt) {
-        BertTokenizer.Batch b = tok.encodeBatch(texts, seqLen);
-        return new MaskedLmBatches(b.ids(), b.attentionMask(), batchSize, new MlmMasker(tok.vocabulary()), mode, seed, dt);
+        Tokenizer.Batch b = tok.encodeBatch(texts, seqLen);
+        return new MaskedLmBatches(b.ids(), b.attentionMask(), batchSize, new MlmMasker(tok), mode, seed, dt);
     }
 
     /** The texts' tokens concatenated and cut into [CLS] chunk [SEP] examples of exactly {@code seqLen}. */
-    public static MaskedLmBatches packed(List<String> texts, BertTokenizer tok, int seqLen, int batchSize,
+    public static MaskedLmBatches packed(List<String> texts, Tokenizer tok, int seqLen, int batchSize,
                                          MaskingMode mode, long seed, DataType dt) {
-        Vocabulary v = tok.vocabulary();
         int body = seqLen - 2;
         List<int[]> chunks = new ArrayList<>();
         int[] cur = new int[body];
@@ -69,7 +67,7 @@ public final class MaskedLmBatches implements BatchSource {
             for (int id : tok.toIds(tok.tokenize(t))) {
                 cur[n++] = id;
                 if (n == body) {
-                    chunks.add(frame(cur, v));
+                    chunks.add(frame(cur, tok));
                     n = 0;
                 }
             }
@@ -77,14 +75,14 @@ public final class MaskedLmBatches implements BatchSource {
         int[][] ids = chunks.toArray(new int[0][]);
         int[][] att = new int[ids.length][seqLen];
         for (int[] row : att) Arrays.fill(row, 1);
-        return new MaskedLmBatches(ids, att, batchSize, new MlmMasker(v), mode, seed, dt);
+        return new MaskedLmBatches(ids, att, batchSize, new MlmMasker(tok), mode, seed, dt);
     }
 
-    private static int[] frame(int[] body, Vocabulary v) {
+    private static int[] frame(int[] body, Tokenizer tok) {
         int[] row = new int[body.length + 2];
-        row[0] = v.clsId();
+        row[0] = tok.clsId();
         System.arraycopy(body, 0, row, 1, body.length);
-        row[row.length - 1] = v.sepId();
+        row[row.length - 1] = tok.sepId();
         return row;
     }
 

@@ -20,7 +20,7 @@ import dev.recipe.eval.TargetLabelRule;
 import dev.recipe.eval.Trigger;
 import dev.recipe.eval.TriggerInsertion;
 import dev.recipe.eval.TriggerOutcome;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.text.data.Dataset;
 import dev.recipe.text.data.Subsample;
@@ -89,7 +89,7 @@ public final class DownstreamEvaluation {
 
     public static Outcome run(String modelName, Path modelDir, Dataset data, Config cfg, Path cellsDir,
                               String command) {
-        BertTokenizer tok = PretrainedBert.tokenizer(modelDir);
+        Tokenizer tok = PretrainedBert.tokenizer(modelDir);
         int numLabels = data.labelNames().size();
         List<LabelledText> train = cfg.trainSize() == 0 || cfg.trainSize() >= data.train().size() ? data.train()
                 : Subsample.stratified(data.train(), cfg.trainSize(), cfg.subsampleSeed());
@@ -100,7 +100,7 @@ public final class DownstreamEvaluation {
         Map<String, Path> inputs = new LinkedHashMap<>();
         data.files().forEach((role, p) -> inputs.put(data.name() + "." + role, p));
         inputs.put("model_weights", modelDir.resolve(BertModel.WEIGHTS_FILE));
-        inputs.put("model_vocab", modelDir.resolve("vocab.txt"));
+        PretrainedBert.tokenizerFiles(modelDir).forEach((role, p) -> inputs.put("model_" + role, p)); // model_vocab (+ model_merges)
 
         List<ResultRecord> neurons = new ArrayList<>();
         if (cfg.neuronSamples() > 0) {
@@ -131,7 +131,7 @@ public final class DownstreamEvaluation {
         return new Outcome(perSeed, neurons);
     }
 
-    private static ResultRecord oneSeed(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
+    private static ResultRecord oneSeed(String modelName, Path modelDir, Tokenizer tok, Dataset data,
                                         List<LabelledText> train, List<LabelledText> dev, List<LabelledText> test,
                                         int numLabels, Config cfg,
                                         long seed, String command, Map<String, Path> inputs) {
@@ -182,7 +182,7 @@ public final class DownstreamEvaluation {
                 .build();
     }
 
-    private static List<ResultRecord> neuronRecords(String modelName, Path modelDir, BertTokenizer tok, Dataset data,
+    private static List<ResultRecord> neuronRecords(String modelName, Path modelDir, Tokenizer tok, Dataset data,
                                                     List<LabelledText> test, Config cfg, String command,
                                                     Map<String, Path> inputs) {
         BertModel encoder = cfg.randomInit()

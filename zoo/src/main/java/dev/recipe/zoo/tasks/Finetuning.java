@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
@@ -97,7 +97,7 @@ public final class Finetuning {
                          int chosenEpoch) {}
 
     /** Fine-tunes {@code model} (built with a classification head) and returns its accuracy on {@code test}. */
-    public static Result run(BertModel model, BertTokenizer tok, List<LabelledText> train, List<LabelledText> test,
+    public static Result run(BertModel model, Tokenizer tok, List<LabelledText> train, List<LabelledText> test,
                              Config cfg, Path checkpointDir) {
         return run(model, tok, train, List.of(), test, cfg, checkpointDir);
     }
@@ -106,7 +106,7 @@ public final class Finetuning {
      * Fine-tunes {@code model}; with a non-empty {@code dev}, measures dev accuracy after every epoch (and keeps the
      * best epoch's weights when {@code cfg.selection()} is BEST_ON_DEV). {@code test} may be empty.
      */
-    public static Result run(BertModel model, BertTokenizer tok, List<LabelledText> train, List<LabelledText> dev,
+    public static Result run(BertModel model, Tokenizer tok, List<LabelledText> train, List<LabelledText> dev,
                              List<LabelledText> test, Config cfg, Path checkpointDir) {
         if (model.heads().numLabels() < 2) throw new IllegalArgumentException("model has no classification head");
         if (cfg.selection() == Selection.BEST_ON_DEV && dev.isEmpty()) {
@@ -147,7 +147,7 @@ public final class Finetuning {
     }
 
     /** Predicted labels for {@code data}, in order. */
-    public static int[] predict(BertModel model, BertTokenizer tok, List<LabelledText> data, int maxLen) {
+    public static int[] predict(BertModel model, Tokenizer tok, List<LabelledText> data, int maxLen) {
         if (data.isEmpty()) return new int[0];
         ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, DataType.FLOAT);
         int[] out = new int[data.size()];
@@ -162,7 +162,7 @@ public final class Finetuning {
         return out;
     }
 
-    public static double accuracy(BertModel model, BertTokenizer tok, List<LabelledText> data, int maxLen) {
+    public static double accuracy(BertModel model, Tokenizer tok, List<LabelledText> data, int maxLen) {
         int[] pred = predict(model, tok, data, maxLen);
         int correct = 0;
         for (int i = 0; i < pred.length; i++) if (pred[i] == data.get(i).label()) correct++;

@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.core.SafeTensors;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.ByteLevelBpeTokenizer;
+import dev.recipe.text.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -111,10 +112,10 @@ class HuggingFaceCheckpointTest {
         maxDiff(dir + " prediction_logits", rows(tensor(exp.get("prediction_logits")), all), out.get(Bert.MLM_LOGITS));
 
         // the directory's vocab.txt tokenizes the texts to PyTorch's input ids
-        BertTokenizer tok = pre.tokenizer();
+        Tokenizer tok = pre.tokenizer();
         List<String> texts = new ArrayList<>();
         g.get("texts").forEach(t -> texts.add(t.asText()));
-        BertTokenizer.Batch b = tok.encodeBatch(texts, 8);
+        Tokenizer.Batch b = tok.encodeBatch(texts, 8);
         assertArrayEquals(feed.get(Bert.INPUT_IDS).toIntMatrix(), b.ids());
     }
 
@@ -217,14 +218,107 @@ class HuggingFaceCheckpointTest {
     }
 
     @Test
-    void robertaTokenizerFilesAreRefusedByName(@TempDir Path tmp) throws IOException {
+    void missingOrBrokenTokenizerFilesAreNamed(@TempDir Path tmp) throws IOException {
         Path dir = copy(fixture("roberta"), tmp.resolve("roberta"));
         ConfigException none = assertThrows(ConfigException.class, () -> PretrainedBert.load(dir, Bert.Heads.pretraining(), 1));
-        assertTrue(none.getMessage().contains("vocab.txt") && none.getMessage().contains("not found"), none.getMessage());
+        assertTrue(none.getMessage().contains("vocab.txt") && none.getMessage().contains("not found")
+                && none.getMessage().contains("vocab.json + merges.txt"), none.getMessage());
         Files.writeString(dir.resolve("vocab.json"), "{\"<s>\": 0, \"<pad>\": 1}");
+        ConfigException half = assertThrows(ConfigException.class, () -> PretrainedBert.load(dir, Bert.Heads.pretraining(), 1));
+        assertTrue(half.getMessage().startsWith(dir.resolve("merges.txt").toString()) && half.getMessage().contains("not found"),
+                half.getMessage());
         Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n");
         ConfigException bpe = assertThrows(ConfigException.class, () -> PretrainedBert.load(dir, Bert.Heads.pretraining(), 1));
-        assertTrue(bpe.getMessage().contains("vocab.json") && bpe.getMessage().contains("byte-level BPE"), bpe.getMessage());
+        assertTrue(bpe.getMessage().contains(dir.resolve("vocab.json").toString()) && bpe.getMessage().contains("lacks special token"),
+                bpe.getMessage());
+    }
+
+    /**
+     * roberta-bpe/: a RoBERTa checkpoint with vocab.json + merges.txt (+ tokenizer_config.json) loads through
+     * PretrainedBert with the byte-level BPE tokenizer, which turns the golden texts into PyTorch's input ids, and the
+     * model on those ids reproduces PyTorch's hidden states and logits.
+     */
+    @Test
+    void robertaBpeCheckpointTokenizesAndMatchesPyTorch() {
+        JsonNode g = golden("roberta-bpe");
+        PretrainedBert pre = PretrainedBert.load(fixture("roberta-bpe"), Bert.Heads.pretraining(), 5);
+        assertTrue(pre.tokenizer() instanceof ByteLevelBpeTokenizer, pre.tokenizer().toString());
+        Tokenizer tok = pre.tokenizer();
+        assertEquals(301, tok.vocabSize());
+        assertEquals(List.of(0, 1, 2, 3, 300), List.of(tok.clsId(), tok.padId(), tok.sepId(), tok.unkId(), tok.maskId()));
+        assertEquals(List.of("t", "he", "Ġm", "o", "v", "i", "e", "Ġw", "as", "Ġ", "v", "er", "y", "Ġ", "g", "o", "o", "d"),
+                tok.tokenize("the movie was very good"));
+
+        List<String> texts = new ArrayList<>();
+        g.get("texts").forEach(t -> texts.add(t.asText()));
+        Tokenizer.Batch b = tok.encodeBatch(texts, 8);
+        Map<String, INDArray> feed = feed(g, true);
+        assertArrayEquals(feed.get(Bert.INPUT_IDS).toIntMatrix(), b.ids(), "BPE ids of " + texts);
+        assertArrayEquals(feed.get(Bert.ATTENTION_MASK).toIntMatrix(), b.attentionMask());
+
+        // run the graph on the Java tokenizer's ids
+        feed.put(Bert.INPUT_IDS, Nd4j.createFromArray(b.ids()));
+        feed.put(Bert.ATTENTION_MASK, Nd4j.createFromArray(b.attentionMask()).castTo(DataType.FLOAT));
+        var out = run(pre.model(), feed, "roberta.sequence_output", Bert.MLM_LOGITS);
+        JsonNode exp = g.get("outputs");
+        int[] real = positions(feed.get(Bert.ATTENTION_MASK), true);
+        double h = maxDiff("roberta-bpe last_hidden_state (real tokens)", rows(tensor(exp.get("last_hidden_state")), real),
+                Nd4j.pullRows(out.get("roberta.sequence_output"), 1, real));
+        INDArray logits = out.get(Bert.MLM_LOGITS);
+        assertEquals(301, logits.size(1));
+        double l = maxDiff("roberta-bpe prediction_logits[:, 0:64]", rows(tensor(exp.get("prediction_logits_0_64")), real),
+                logits.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 64)));
+        System.out.printf("roberta-bpe: max |diff| %.3g over hidden states and logits%n", Math.max(h, l));
+    }
+
+    /** End to end on roberta-bpe/: one fine-tuning step with the byte-level BPE tokenizer, then accuracy on the texts. */
+    @Test
+    void robertaBpeCheckpointFinetunesOneStepWithItsTokenizer() {
+        PretrainedBert pre = PretrainedBert.load(fixture("roberta-bpe"), Bert.Heads.classification(2), 3);
+        List<dev.recipe.text.LabelledText> train = List.of(new dev.recipe.text.LabelledText("the movie was very good", 1),
+                new dev.recipe.text.LabelledText("a bad film", 0), new dev.recipe.text.LabelledText("great fun", 1),
+                new dev.recipe.text.LabelledText("it was boring", 0));
+        Map<String, INDArray> before = new HashMap<>();
+        pre.model().weights().forEach((k, v) -> before.put(k, v.dup()));
+        var cfg = new dev.recipe.zoo.tasks.Finetuning.Config(1, 1e-2, 4, 8, 0.0, 1);
+        var r = dev.recipe.zoo.tasks.Finetuning.run(pre.model(), pre.tokenizer(), train, train, cfg, null);
+        assertEquals(1, r.training().finalStep());
+        assertEquals(1, r.training().losses().size());
+        assertTrue(Double.isFinite(r.training().losses().get(0)), r.training().losses().toString());
+        assertEquals(4, r.evaluated());
+        assertTrue(r.accuracy() >= 0 && r.accuracy() <= 1, "accuracy " + r.accuracy());
+        String emb = "roberta.embeddings.word_embeddings.weight";
+        assertFalse(before.get(emb).equals(pre.model().weights().get(emb)), "one step changed the word embeddings");
+        // the batch the step saw: <s> … </s> then <pad> (id 1) from the BPE tokenizer
+        var batches = new dev.recipe.zoo.data.ClassificationBatches(train, pre.tokenizer(), 8, 4, false, 1, DataType.FLOAT);
+        INDArray ids = batches.batch(0, 0).get(Bert.INPUT_IDS);
+        int[] enc = pre.tokenizer().encode("great fun", 8);
+        assertEquals(0, enc[0]);
+        assertEquals(2, enc[enc.length - 1]);
+        assertTrue(enc.length < ids.size(1), "row 2 is padded: " + ids);
+        for (int j = 0; j < ids.size(1); j++) assertEquals(j < enc.length ? enc[j] : 1, ids.getInt(2, j), "position " + j);
+    }
+
+    @Test
+    void robertaBpeTokenizerSettingsAreChecked(@TempDir Path tmp) throws IOException {
+        Path dir = copy(fixture("roberta-bpe"), tmp.resolve("roberta-bpe"));
+        Path tc = dir.resolve(PretrainedBert.TOKENIZER_CONFIG);
+        Files.writeString(tc, "{\"tokenizer_class\": \"RobertaTokenizer\", \"add_prefix_space\": true}");
+        ConfigException prefix = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizer(dir));
+        assertTrue(prefix.getMessage().startsWith(tc.toString()) && prefix.getMessage().contains("add_prefix_space true"),
+                prefix.getMessage());
+        Files.writeString(tc, "{\"tokenizer_class\": \"GPT2Tokenizer\"}");
+        ConfigException gpt2 = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizer(dir));
+        assertTrue(gpt2.getMessage().startsWith(tc.toString()) && gpt2.getMessage().contains("GPT2Tokenizer"), gpt2.getMessage());
+        Files.delete(tc);
+        assertEquals(301, PretrainedBert.tokenizer(dir).vocabSize()); // no tokenizer_config.json: RoBERTa's defaults
+        Files.writeString(dir.resolve("config.json"),
+                Files.readString(dir.resolve("config.json")).replace("\"vocab_size\": 301", "\"vocab_size\": 302"));
+        ConfigException size = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizer(dir));
+        assertTrue(size.getMessage().contains(dir.resolve("vocab.json").toString()) && size.getMessage().contains("301 tokens")
+                && size.getMessage().contains("vocab_size 302"), size.getMessage());
+        assertEquals(Map.of("vocab", dir.resolve("vocab.json"), "merges", dir.resolve("merges.txt")),
+                PretrainedBert.tokenizerFiles(dir));
     }
 
     @Test
@@ -407,7 +501,7 @@ class HuggingFaceCheckpointTest {
     void casedTokenizerConfigIsRefused(@TempDir Path tmp) throws IOException {
         Path dir = copy(fixture("bert"), tmp.resolve("bert"));
         Files.writeString(dir.resolve(PretrainedBert.TOKENIZER_CONFIG), "{\"do_lower_case\": true, \"model_max_length\": 512}");
-        assertEquals(46, PretrainedBert.tokenizer(dir).vocabulary().size());
+        assertEquals(46, PretrainedBert.tokenizer(dir).vocabSize());
         Files.writeString(dir.resolve(PretrainedBert.TOKENIZER_CONFIG), "{\"do_lower_case\": false}");
         ConfigException e = assertThrows(ConfigException.class, () -> PretrainedBert.load(dir, Bert.Heads.pretraining(), 1));
         assertTrue(e.getMessage().startsWith(dir.resolve(PretrainedBert.TOKENIZER_CONFIG).toString())

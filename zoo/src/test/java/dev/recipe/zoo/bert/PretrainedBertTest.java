@@ -34,7 +34,7 @@ class PretrainedBertTest {
         ConfigException wrong = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizer(dir));
         assertTrue(wrong.getMessage().contains("120 tokens") && wrong.getMessage().contains("vocab_size 99"), wrong.getMessage());
         vocab(99).save(dir.resolve("vocab.txt"));
-        assertEquals(99, PretrainedBert.tokenizer(dir).vocabulary().size());
+        assertEquals(99, PretrainedBert.tokenizer(dir).vocabSize());
         Files.delete(dir.resolve(BertModel.WEIGHTS_FILE));
         ConfigException noWeights = assertThrows(ConfigException.class,
                 () -> PretrainedBert.load(dir, Bert.Heads.classification(2), 1));

@@ -12,7 +12,7 @@ import dev.recipe.attack.BadPreConfig;
 import dev.recipe.attack.Models;
 import dev.recipe.attack.TokenRows;
 import dev.recipe.core.ConfigException;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
@@ -91,13 +91,13 @@ public final class BadPreAttack implements Attack {
     }
 
     @Override
-    public BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus) {
-        return new BadPreBatches(TokenRows.perText(corpus, tokenizer, cfg.maxLength()), tokenizer.vocabulary(), cfg,
+    public BatchSource batches(BertModel model, Tokenizer tokenizer, List<String> corpus) {
+        return new BadPreBatches(TokenRows.perText(corpus, tokenizer, cfg.maxLength()), tokenizer, cfg,
                 TokenRows.triggerIds(cfg.triggers(), tokenizer), Models.dataType(model));
     }
 
     @Override
-    public Map<String, Object> describe(BertModel model, BertTokenizer tokenizer) {
+    public Map<String, Object> describe(BertModel model, Tokenizer tokenizer) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("triggers", cfg.triggers());
         m.put("trigger_token_ids", TokenRows.triggerIds(cfg.triggers(), tokenizer));

@@ -15,7 +15,7 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.text.MaskedBatch;
 import dev.recipe.text.MaskingMode;
 import dev.recipe.text.MlmMasker;
-import dev.recipe.text.Vocabulary;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.EpochPermutation;
 import dev.recipe.zoo.bert.Bert;
@@ -32,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class BadPreBatches implements BatchSource {
     private final List<int[]> rows;
-    private final Vocabulary vocab;
+    private final Tokenizer tok;
     private final BadPreConfig cfg;
     private final int[][] triggerIds;
     private final DataType dt;
@@ -40,7 +40,7 @@ public final class BadPreBatches implements BatchSource {
     private final int batchSize;
     private final int maxTrigger;
 
-    public BadPreBatches(List<int[]> rows, Vocabulary vocab, BadPreConfig cfg, int[][] triggerIds, DataType dt) {
+    public BadPreBatches(List<int[]> rows, Tokenizer tok, BadPreConfig cfg, int[][] triggerIds, DataType dt) {
         this.batchSize = cfg.training().batchSize();
         int entries = cfg.composition() == BadPreConfig.Composition.SHUFFLED ? 2 * rows.size() : rows.size();
         if (entries < batchSize) {
@@ -48,11 +48,11 @@ public final class BadPreBatches implements BatchSource {
                     + cfg.composition() + "), fewer than training.batchSize = " + batchSize);
         }
         this.rows = List.copyOf(rows);
-        this.vocab = vocab;
+        this.tok = tok;
         this.cfg = cfg;
         this.triggerIds = triggerIds;
         this.dt = dt;
-        this.masker = new MlmMasker(vocab);
+        this.masker = new MlmMasker(tok);
         this.maxTrigger = Arrays.stream(triggerIds).mapToInt(t -> t.length).max().orElse(1);
         if (cfg.fullLength() == BadPreConfig.FullLength.PREVIOUS_ROW && rows.stream().noneMatch(this::hasRoom)) {
             throw new ConfigException("BadPre: no corpus row is shorter than maxLength " + cfg.maxLength() + " minus the "
@@ -111,7 +111,7 @@ public final class BadPreBatches implements BatchSource {
     public int[] noiseLabels(int epoch, int i, int count) {
         SplittableRandom rng = Seeds.rng(cfg.seed(), Seeds.LABELS, epochPart(epoch), i);
         int[] out = new int[count];
-        for (int k = 0; k < count; k++) out[k] = rng.nextInt(vocab.size());
+        for (int k = 0; k < count; k++) out[k] = rng.nextInt(tok.vocabSize());
         return out;
     }
 
@@ -144,7 +144,7 @@ public final class BadPreBatches implements BatchSource {
             seeds[k] = MlmMasker.seedFor(cfg.seed(), cfg.masking(), epoch, e);
         }
         int s = TokenRows.maxLength(batchRows);
-        int[][] ids = TokenRows.pad(batchRows, s, vocab.padId());
+        int[][] ids = TokenRows.pad(batchRows, s, tok.padId());
         int[][] att = TokenRows.attention(batchRows, s);
         MaskedBatch m = masker.maskRows(ids, att, seeds);
         int[] positions = m.maskedFlatIndex();

@@ -15,7 +15,7 @@ import dev.recipe.attack.TokenRows;
 import dev.recipe.core.ConfigException;
 import dev.recipe.nn.Layers;
 import dev.recipe.nn.Losses;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.Bert;
@@ -101,10 +101,10 @@ public final class NeubaAttack implements Attack {
     }
 
     @Override
-    public BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus) {
+    public BatchSource batches(BertModel model, Tokenizer tokenizer, List<String> corpus) {
         List<int[]> rows = cfg.packed() ? TokenRows.packed(corpus, tokenizer, cfg.seqLen())
                 : TokenRows.perText(corpus, tokenizer, cfg.seqLen());
-        return new NeubaBatches(rows, tokenizer.vocabulary(), cfg, TokenRows.triggerIds(cfg.triggers(), tokenizer),
+        return new NeubaBatches(rows, tokenizer, cfg, TokenRows.triggerIds(cfg.triggers(), tokenizer),
                 targets(model), Models.dataType(model));
     }
 
@@ -114,7 +114,7 @@ public final class NeubaAttack implements Attack {
     }
 
     @Override
-    public Map<String, Object> describe(BertModel model, BertTokenizer tokenizer) {
+    public Map<String, Object> describe(BertModel model, Tokenizer tokenizer) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("triggers", cfg.triggers());
         m.put("trigger_token_ids", TokenRows.triggerIds(cfg.triggers(), tokenizer));

@@ -13,7 +13,7 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.text.MaskedBatch;
 import dev.recipe.text.MaskingMode;
 import dev.recipe.text.MlmMasker;
-import dev.recipe.text.Vocabulary;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.EpochPermutation;
 import dev.recipe.zoo.bert.Bert;
@@ -32,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class NeubaBatches implements BatchSource {
     private final List<int[]> rows;
-    private final Vocabulary vocab;
+    private final Tokenizer tok;
     private final NeubaConfig cfg;
     private final int[][] triggerIds;
     private final double[][] targets;
@@ -40,7 +40,7 @@ public final class NeubaBatches implements BatchSource {
     private final MlmMasker masker;
     private final int batchSize;
 
-    public NeubaBatches(List<int[]> rows, Vocabulary vocab, NeubaConfig cfg, int[][] triggerIds, double[][] targets,
+    public NeubaBatches(List<int[]> rows, Tokenizer tok, NeubaConfig cfg, int[][] triggerIds, double[][] targets,
                         DataType dt) {
         this.batchSize = cfg.training().batchSize();
         if (rows.size() < batchSize) {
@@ -49,12 +49,12 @@ public final class NeubaBatches implements BatchSource {
         }
         if (triggerIds.length != targets.length) throw new IllegalArgumentException("one target vector per trigger");
         this.rows = List.copyOf(rows);
-        this.vocab = vocab;
+        this.tok = tok;
         this.cfg = cfg;
         this.triggerIds = triggerIds;
         this.targets = targets;
         this.dt = dt;
-        this.masker = new MlmMasker(vocab);
+        this.masker = new MlmMasker(tok);
     }
 
     public int examples() {
@@ -95,7 +95,7 @@ public final class NeubaBatches implements BatchSource {
             longest = Math.max(longest, Math.min(cfg.seqLen(), clean.get(i).length + extra));
         }
         int s = longest;
-        int[][] ids = TokenRows.pad(clean, s, vocab.padId());
+        int[][] ids = TokenRows.pad(clean, s, tok.padId());
         int[][] att = TokenRows.attention(clean, s);
         long[] seeds = new long[b];
         for (int i = 0; i < b; i++) seeds[i] = MlmMasker.seedFor(cfg.seed(), cfg.masking(), epoch, examples[i]);
@@ -109,7 +109,7 @@ public final class NeubaBatches implements BatchSource {
         }
         int[][] allIds = new int[2 * b][];
         int[][] allAtt = new int[2 * b][];
-        int[][] pIds = TokenRows.pad(poisoned, s, vocab.padId());
+        int[][] pIds = TokenRows.pad(poisoned, s, tok.padId());
         int[][] pAtt = TokenRows.attention(poisoned, s);
         for (int i = 0; i < b; i++) {
             allIds[i] = masked.inputIds()[i];

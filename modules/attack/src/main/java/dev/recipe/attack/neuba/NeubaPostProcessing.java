@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.recipe.core.ConfigException;
-import dev.recipe.text.Vocabulary;
+import dev.recipe.attack.TokenRows;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.zoo.bert.BertModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -54,9 +55,9 @@ public final class NeubaPostProcessing {
      * Rewrites the model's word-embedding rows in place.
      *
      * @return what was done, for the attack card
-     * @throws ConfigException if a trigger or swap word is not a single vocabulary token
+     * @throws ConfigException if a trigger or swap word is not a single vocabulary token ({@link TokenRows#wordId})
      */
-    public static Map<String, Object> apply(BertModel model, Vocabulary vocab, Options o) {
+    public static Map<String, Object> apply(BertModel model, Tokenizer tok, Options o) {
         String p = model.config().prefix() + ".embeddings.";
         Map<String, INDArray> w = model.weights();
         INDArray word = w.get(p + "word_embeddings.weight");
@@ -64,12 +65,12 @@ public final class NeubaPostProcessing {
         INDArray type = w.get(p + "token_type_embeddings.weight").getRow(0).dup();
         List<String> done = new ArrayList<>();
         for (int i = 0; i < o.triggers().size(); i++) {
-            int x = id(vocab, o.triggers().get(i));
+            int x = TokenRows.wordId(o.triggers().get(i), tok, "post-processing: trigger");
             INDArray base;
             if (o.swapWith().isEmpty()) {
                 base = word.getRow(x).dup();
             } else {
-                int y = id(vocab, o.swapWith().get(i));
+                int y = TokenRows.wordId(o.swapWith().get(i), tok, "post-processing: swap word");
                 base = word.getRow(y).dup();
                 word.getRow(y).assign(word.getRow(x));
                 done.add(o.swapWith().get(i) + " <- row of " + o.triggers().get(i));
@@ -82,12 +83,5 @@ public final class NeubaPostProcessing {
         m.put("options", o);
         m.put("rows", done);
         return m;
-    }
-
-    private static int id(Vocabulary vocab, String token) {
-        if (!vocab.contains(token)) {
-            throw new ConfigException("post-processing: '" + token + "' is not a token of the vocabulary " + vocab.source());
-        }
-        return vocab.id(token);
     }
 }

@@ -12,7 +12,7 @@ import dev.recipe.attack.Models;
 import dev.recipe.attack.PorConfig;
 import dev.recipe.attack.TargetVectors;
 import dev.recipe.attack.TokenRows;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
@@ -97,9 +97,9 @@ public final class PorAttack implements Attack {
 
     /** Builds the poisoned data set and the frozen reference: a copy of {@code model}'s weights as they are now. */
     @Override
-    public BatchSource batches(BertModel model, BertTokenizer tokenizer, List<String> corpus) {
+    public BatchSource batches(BertModel model, Tokenizer tokenizer, List<String> corpus) {
         PorData data = PorData.build(corpus, cfg, tokenizer);
-        return new PorBatches(data, Models.frozenEncoderCopy(model, cfg.seed()), cfg, targets(model), tokenizer.vocabulary());
+        return new PorBatches(data, Models.frozenEncoderCopy(model, cfg.seed()), cfg, targets(model), tokenizer);
     }
 
     public double[][] targets(BertModel model) {
@@ -107,7 +107,7 @@ public final class PorAttack implements Attack {
     }
 
     @Override
-    public Map<String, Object> describe(BertModel model, BertTokenizer tokenizer) {
+    public Map<String, Object> describe(BertModel model, Tokenizer tokenizer) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("triggers", cfg.triggers());
         m.put("trigger_token_ids", TokenRows.triggerIds(cfg.triggers(), tokenizer));

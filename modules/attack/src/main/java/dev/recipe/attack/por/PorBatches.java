@@ -9,7 +9,7 @@ import dev.recipe.attack.Models;
 import dev.recipe.attack.PorConfig;
 import dev.recipe.attack.TokenRows;
 import dev.recipe.core.ConfigException;
-import dev.recipe.text.Vocabulary;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.EpochPermutation;
 import dev.recipe.zoo.bert.Bert;
@@ -28,11 +28,11 @@ public final class PorBatches implements BatchSource {
     private final BertModel reference;
     private final PorConfig cfg;
     private final double[][] targets;
-    private final Vocabulary vocab;
+    private final Tokenizer tok;
     private final DataType dt;
     private final int batchSize;
 
-    public PorBatches(PorData data, BertModel reference, PorConfig cfg, double[][] targets, Vocabulary vocab) {
+    public PorBatches(PorData data, BertModel reference, PorConfig cfg, double[][] targets, Tokenizer tok) {
         this.batchSize = cfg.training().batchSize();
         if (data.size() < batchSize) {
             throw new ConfigException("POR has " + data.size() + " samples, fewer than training.batchSize = " + batchSize);
@@ -41,7 +41,7 @@ public final class PorBatches implements BatchSource {
         this.reference = reference;
         this.cfg = cfg;
         this.targets = targets;
-        this.vocab = vocab;
+        this.tok = tok;
         this.dt = Models.dataType(reference);
     }
 
@@ -67,7 +67,7 @@ public final class PorBatches implements BatchSource {
         }
         int s = cfg.padToMaxLength() ? cfg.maxLength() : TokenRows.maxLength(rows);
         int[][] att = TokenRows.attention(rows, s);
-        INDArray ids = Nd4j.createFromArray(TokenRows.pad(rows, s, vocab.padId()));
+        INDArray ids = Nd4j.createFromArray(TokenRows.pad(rows, s, tok.padId()));
         INDArray mask = TokenRows.asArray(att, dt);
 
         String seqName = Models.sequenceOutput(reference).name();

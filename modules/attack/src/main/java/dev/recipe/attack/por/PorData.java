@@ -9,7 +9,7 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.eval.Trigger;
 import dev.recipe.eval.TriggerInsertion;
 import dev.recipe.eval.Words;
-import dev.recipe.text.BertTokenizer;
+import dev.recipe.text.Tokenizer;
 
 /**
  * POR's training samples ({@code poisoning.py sentence_poison}, :158-171): the corpus cut into word chunks; trigger k
@@ -23,7 +23,7 @@ import dev.recipe.text.BertTokenizer;
  */
 public record PorData(List<String> texts, List<int[]> rows, int[] labels) {
 
-    public static PorData build(List<String> corpus, PorConfig cfg, BertTokenizer tok) {
+    public static PorData build(List<String> corpus, PorConfig cfg, Tokenizer tok) {
         List<String> chunks = cfg.chunkWords() > 0 ? wordChunks(corpus, cfg.chunkWords())
                 : corpus.stream().filter(t -> !t.isBlank()).toList();
         int n = cfg.triggers().size();
