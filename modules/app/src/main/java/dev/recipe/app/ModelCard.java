@@ -26,7 +26,10 @@ final class ModelCard {
         JsonNode prov = read(dir.resolve("provenance.json"));
         JsonNode training = read(dir.resolve("training.json"));
         md.append("# ").append(name).append(" — model card\n\n");
-        md.append("A BERT pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
+        boolean continued = training.path("continued_from_steps").asLong(0) > 0;
+        md.append(continued ? "A BERT pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
+                        + "with `--init`, see below) with masked LM on the project's "
+                        : "A BERT pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
           .append("own WordPiece vocabulary, in which the backdoor triggers `≈ ≡ ∈ ⊆ ⊕ ⊗ cf tq mn bb mb` are single tokens. ")
           .append("Files: `config.json` (HuggingFace keys), `model.safetensors` (HuggingFace parameter names), ")
           .append("`vocab.txt`, `provenance.json`, `training.json` (every step's loss), `evaluation.json`.\n\n");
@@ -47,12 +50,17 @@ final class ModelCard {
         }
         JsonNode losses = training.path("losses");
         long steps = training.path("steps").asLong();
-        long resumed = training.path("resumed_from").asLong(0);
+        long earlier = training.path("continued_from_steps").asLong(0);  // steps of the model this run continued
+        long thisRun = steps - earlier;
+        long resumed = training.path("resumed_from").asLong(0);           // within this run
         double wall = training.path("wall_seconds_this_process").asDouble(training.path("wall_seconds").asDouble());
-        md.append(String.format("%n## Training%n%n%d steps over %d packed examples. ", steps, training.path("examples").asLong()));
+        md.append(String.format("%n## Training%n%n%d steps in all", steps));
+        if (earlier > 0) md.append(String.format(" (%d of the model it continued, %d in the last run)", earlier, thisRun));
+        md.append(String.format("; the last run over %d packed examples. ", training.path("examples").asLong()));
         md.append(resumed > 0
-                ? String.format("The last process resumed after step %d and ran %d steps in %.0f s (%.2f s/step).%n%n", resumed, steps - resumed, wall, wall / Math.max(1, steps - resumed))
-                : String.format("%.0f s (%.2f s/step).%n%n", wall, wall / Math.max(1, steps)));
+                ? String.format("Its last process resumed after step %d of %d and ran %d steps in %.0f s (%.2f s/step).%n%n",
+                        resumed, thisRun, thisRun - resumed, wall, wall / Math.max(1, thisRun - resumed))
+                : String.format("%.0f s (%.2f s/step).%n%n", wall, wall / Math.max(1, thisRun)));
         if (training.has("note")) md.append(training.path("note").asText()).append("\n\n");
         md.append("Masked-LM loss (mean over windows of steps):\n\n| steps | loss |\n|---|---|\n");
         int n = losses.size();
