@@ -124,12 +124,6 @@ final class EvaluateCommand implements Main.Command {
             devSize = ((Number) r.get("dev_examples")).longValue();
         }
         Path evFile = modelDir.resolve("evaluation.json");
-        Map<String, Object> ev = new LinkedHashMap<>();
-        if (Files.exists(evFile)) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> old = Json.MAPPER.readValue(evFile.toFile(), Map.class);
-            ev.putAll(old);
-        }
         String init = cfg.randomInit() ? "random" : "pretrained";
         String description = "sst2".equals(task)
                 ? String.format("Fine-tuned on a stratified subsample of %d SST-2 training sentences (seed %d), "
@@ -139,17 +133,35 @@ final class EvaluateCommand implements Main.Command {
                 : String.format("Fine-tuned on %d %s training examples (stratified subsample, seed %d), evaluated on its "
                 + "dev set (%d examples); %s. Made by `recipe evaluate`.", trainSize, task, cfg.subsampleSeed(), devSize,
                 cfg.finetune().describe());
-        if (!description.equals(ev.get("description"))) {
-            ev.remove("pretrained");
-            ev.remove("random");
-            ev.remove("command");
+        // one check per protocol (training size, settings): a new protocol is added next to the earlier ones
+        List<Map<String, Object>> checks = new ArrayList<>();
+        if (Files.exists(evFile)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> old = Json.MAPPER.readValue(evFile.toFile(), Map.class);
+            if (old.get("checks") instanceof List<?> l) {
+                for (Object o : l) {
+                    @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) o;
+                    checks.add(new LinkedHashMap<>(c));
+                }
+            } else if (old.containsKey("description")) {
+                checks.add(new LinkedHashMap<>(old)); // the single-protocol layout of earlier cards
+            }
         }
-        ev.put("metric", "ACC (" + task + " dev)");
-        ev.put("description", description);
-        Object prevCmd = ev.get("command");
-        ev.put("command", prevCmd == null || prevCmd.toString().equals(command) ? command : prevCmd + "` and `" + command);
-        ev.put(init, Map.of("seeds", cfg.seeds(), "per_seed", dev,
+        Map<String, Object> check = null;
+        for (Map<String, Object> c : checks) if (description.equals(c.get("description"))) check = c;
+        if (check == null) {
+            check = new LinkedHashMap<>();
+            checks.add(check);
+        }
+        check.put("metric", "ACC (" + task + " dev)");
+        check.put("description", description);
+        Object prevCmd = check.get("command");
+        check.put("command", prevCmd == null || prevCmd.toString().contains(command) ? (prevCmd == null ? command : prevCmd)
+                : prevCmd + "` and `" + command);
+        check.put(init, Map.of("seeds", cfg.seeds(), "per_seed", dev,
                 "mean", dev.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("checks", checks);
         Json.write(evFile, ev);
         ModelCard.write(modelDir, modelDir.getFileName().toString());
         System.out.println("recorded " + init + " " + task + " dev accuracies in " + evFile + " and MODEL_CARD.md");

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,22 +76,28 @@ final class ModelCard {
         Path eval = dir.resolve("evaluation.json");
         if (Files.exists(eval)) {
             JsonNode ev = read(eval);
-            md.append("\n## Downstream check: fine-tuning pre-trained vs random initialisation\n\n");
-            md.append(ev.path("description").asText()).append("\n\n");
-            md.append("| initialisation | seeds | ").append(ev.path("metric").asText()).append(" per seed | mean |\n|---|---|---|---|\n");
-            for (String k : new String[] {"pretrained", "random"}) {
-                JsonNode r = ev.path(k);
-                md.append("| ").append(k).append(" | ").append(r.path("seeds").toString()).append(" | ")
-                  .append(r.path("per_seed").toString()).append(" | ")
-                  .append(String.format("%.4f", r.path("mean").asDouble())).append(" |\n");
+            List<JsonNode> checks = new ArrayList<>();
+            if (ev.has("checks")) ev.get("checks").forEach(checks::add);
+            else checks.add(ev);                       // the single-protocol layout of earlier cards
+            md.append("\n## Downstream check: fine-tuning pre-trained vs random initialisation\n");
+            for (JsonNode c : checks) {
+                md.append("\n").append(c.path("description").asText()).append("\n\n");
+                md.append("| initialisation | seeds | ").append(c.path("metric").asText()).append(" per seed | mean |\n|---|---|---|---|\n");
+                for (String k : new String[] {"pretrained", "random"}) {
+                    JsonNode r = c.path(k);
+                    if (r.isMissingNode()) continue;
+                    md.append("| ").append(k).append(" | ").append(r.path("seeds").toString()).append(" | ")
+                      .append(r.path("per_seed").toString()).append(" | ")
+                      .append(String.format("%.4f", r.path("mean").asDouble())).append(" |\n");
+                }
+                if (c.has("pretrained") && c.has("random")) {
+                    double diff = 100 * (c.path("pretrained").path("mean").asDouble() - c.path("random").path("mean").asDouble());
+                    md.append(String.format("%nPre-trained minus random: %+.1f points. %s%n", diff, diff > 0
+                            ? "Pre-training helps downstream accuracy in this setting."
+                            : "In this setting the pre-trained initialisation does NOT beat random initialisation."));
+                }
+                md.append("\nCommand: `").append(c.path("command").asText()).append("`\n");
             }
-            if (ev.has("pretrained") && ev.has("random")) {
-                double diff = 100 * (ev.path("pretrained").path("mean").asDouble() - ev.path("random").path("mean").asDouble());
-                md.append(String.format("%nPre-trained minus random: %+.1f points. %s%n", diff, diff > 0
-                        ? "Pre-training helps downstream accuracy."
-                        : "At this pre-training budget the pre-trained initialisation does NOT beat random initialisation."));
-            }
-            md.append("\nCommand: `").append(ev.path("command").asText()).append("`\n");
         }
         AtomicFiles.writeString(dir.resolve("MODEL_CARD.md"), md.toString());
     }
