@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.recipe.core.AtomicFiles;
 import dev.recipe.core.Checksums;
 import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
@@ -124,8 +125,12 @@ public final class DownstreamEvaluation {
                 System.out.printf("%s seed %d: done earlier (%s)%n", data.name(), seed, cell);
                 continue;
             }
-            ResultRecord r = oneSeed(modelName, modelDir, tok, data, train, dev, test, numLabels, cfg, seed, command, inputs);
+            // fine-tuning checkpoints of this cell, so a process stopped by the native-memory limit resumes it
+            Path work = cfg.finetune().selection() == Finetuning.Selection.LAST_EPOCH
+                    ? cellsDir.resolve(".work").resolve(cell.getFileName().toString().replace(".json", "")) : null;
+            ResultRecord r = oneSeed(modelName, modelDir, tok, data, train, dev, test, numLabels, cfg, seed, command, inputs, work);
             new ResultTable(List.of(r)).writeJson(cell);
+            if (work != null) AtomicFiles.deleteRecursively(work);
             perSeed.add(r);
         }
         return new Outcome(perSeed, neurons);
@@ -134,14 +139,14 @@ public final class DownstreamEvaluation {
     private static ResultRecord oneSeed(String modelName, Path modelDir, Tokenizer tok, Dataset data,
                                         List<LabelledText> train, List<LabelledText> dev, List<LabelledText> test,
                                         int numLabels, Config cfg,
-                                        long seed, String command, Map<String, Path> inputs) {
+                                        long seed, String command, Map<String, Path> inputs, Path work) {
         long start = System.nanoTime();
         Finetuning.Config fc = cfg.finetune().withSeed(seed);
         BertModel model = cfg.randomInit()
                 ? Bert.build(BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE)), Bert.Heads.classification(numLabels),
                         DataType.FLOAT, seed)
                 : BertModel.load(modelDir, Bert.Heads.classification(numLabels), DataType.FLOAT, seed);
-        Finetuning.Result fr = Finetuning.run(model, tok, train, dev, test, fc, null);
+        Finetuning.Result fr = Finetuning.run(model, tok, train, dev, test, fc, work);
         int[] labels = Poisoning.labels(test);
         int[] pred = Finetuning.predict(model, tok, test, fc.maxLen());
         ClassificationMetrics clean = ClassificationMetrics.of(labels, pred, numLabels);

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.text.Tokenizer;
+import dev.recipe.core.Json;
 import dev.recipe.text.LabelledText;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
@@ -93,6 +94,9 @@ public final class Finetuning {
      * @param devAccuracy per epoch, when a dev set was given (else empty)
      * @param chosenEpoch the epoch whose weights were kept (1-based)
      */
+    /** Steps between checkpoints of a resumable fine-tuning ({@link #run} with a checkpoint directory). */
+    public static final long CHECKPOINT_EVERY = 50;
+
     public record Result(double accuracy, int evaluated, TrainResult training, List<Double> devAccuracy,
                          int chosenEpoch) {}
 
@@ -118,19 +122,43 @@ public final class Finetuning {
                 cfg.seed(), DataType.FLOAT);
         int perEpoch = trainData.batchesPerEpoch();
         List<Double> devAcc = new ArrayList<>();
+        TrainConfig tc = cfg.trainConfig();
+        java.nio.file.Path devFile = null;
+        if (checkpointDir != null) {
+            // resumable: checkpoints, and the per-epoch dev accuracies next to them (the best epoch's weights are not
+            // kept, so only LAST_EPOCH selection can resume)
+            if (cfg.selection() == Selection.BEST_ON_DEV) {
+                throw new IllegalArgumentException("a checkpoint directory needs selection LAST_EPOCH (the best epoch's "
+                        + "weights are not checkpointed)");
+            }
+            tc = tc.withCheckpointEverySteps(CHECKPOINT_EVERY);
+            devFile = checkpointDir.resolve("dev-accuracy.json");
+            if (java.nio.file.Files.isRegularFile(devFile)) {
+                for (Object o : Json.read(devFile, List.class)) devAcc.add(((Number) o).doubleValue());
+            }
+        }
+        java.nio.file.Path devRecord = devFile;
         Map<String, INDArray> best = new HashMap<>();
         int[] bestEpoch = {cfg.epochs()};
         TrainResult r = new Trainer(info -> {
             if (dev.isEmpty() || info.indexInEpoch() != perEpoch - 1) return;
             double acc = accuracy(model, tok, dev, cfg.maxLen());
             devAcc.add(acc);
+            if (devRecord != null) Json.write(devRecord, devAcc);
             if (cfg.selection() == Selection.BEST_ON_DEV && (best.isEmpty() || acc > devAcc.stream()
                     .limit(devAcc.size() - 1).mapToDouble(Double::doubleValue).max().orElse(-1))) {
                 best.clear();
                 model.weights().forEach((k, v) -> best.put(k, v.dup()));
                 bestEpoch[0] = info.epoch() + 1;
             }
-        }).fit(model.graph(), Bert.CLS_LOSS, trainData, cfg.trainConfig(), checkpointDir);
+        }).fit(model.graph(), Bert.CLS_LOSS, trainData, tc, checkpointDir);
+        if (!dev.isEmpty() && devAcc.size() != cfg.epochs()) {
+            // a process that died between the last checkpoint and its dev measurement: the last epoch's can be
+            // measured now (these are its weights); an earlier one cannot
+            if (devAcc.size() == cfg.epochs() - 1) devAcc.add(accuracy(model, tok, dev, cfg.maxLen()));
+            else throw new IllegalStateException(checkpointDir + ": dev accuracies of " + devAcc.size() + " of "
+                    + cfg.epochs() + " epochs were recorded; delete the directory to fine-tune again");
+        }
         if (cfg.selection() == Selection.BEST_ON_DEV) model.loadWeights(best, false, "best-on-dev snapshot");
         double acc = test.isEmpty() ? Double.NaN : accuracy(model, tok, test, cfg.maxLen());
         return new Result(acc, test.size(), r, devAcc, bestEpoch[0]);

@@ -60,6 +60,7 @@ class DownstreamEvaluationTest {
         }
         assertTrue((Double) r.get("ACC") >= 0.9, "tiny model learns the easy task: " + r.get("ACC"));
         assertTrue(r.provenance().containsKey("gitRevision") && r.provenance().containsKey("inputSha256"));
+        assertTrue(!Files.exists(cells.resolve(".work").resolve("easy-seed1")), "a finished cell's checkpoints are removed");
 
         // a finished cell is read back, not recomputed: doctor its ACC and see it come back
         Path cell = cells.resolve("easy-seed1.json");
@@ -90,5 +91,36 @@ class DownstreamEvaluationTest {
 
         assertThrows(IllegalArgumentException.class, () -> new DownstreamEvaluation.Config(cfg.finetune(), List.of(),
                 TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0, false));
+    }
+
+    @Test
+    void fineTuningWithCheckpointsResumesToTheSameNumbers(@TempDir Path tmp) throws Exception {
+        List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
+        for (int i = tokens.size(); i < 99; i++) tokens.add("w" + i);
+        dev.recipe.text.BertTokenizer tok = new dev.recipe.text.BertTokenizer(Vocabulary.of(tokens));
+        Finetuning.Config fc = new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1);   // 16 steps an epoch, 64 in all
+        java.util.function.Supplier<dev.recipe.zoo.bert.BertModel> fresh =
+                () -> Bert.build(BertConfig.tiny(), Bert.Heads.classification(2), DataType.FLOAT, 1);
+        Finetuning.Result plain = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, null);
+        Path work = tmp.resolve("work");
+        Finetuning.Result withCheckpoints = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, work);
+        assertEquals(plain.accuracy(), withCheckpoints.accuracy(), 0);
+        assertEquals(plain.devAccuracy(), withCheckpoints.devAccuracy());
+        assertEquals(4, plain.devAccuracy().size());
+        // a process stopped after the checkpoint of step 50 (epoch 4 under way): its newer files are gone
+        try (var files = Files.list(work)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("step-")
+                    && !f.getFileName().toString().equals("step-50")).toList()) {
+                dev.recipe.core.AtomicFiles.deleteRecursively(f);
+            }
+        }
+        dev.recipe.core.Json.write(work.resolve("dev-accuracy.json"), plain.devAccuracy().subList(0, 3));
+        Finetuning.Result resumed = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, work);
+        assertEquals(50, resumed.training().resumedFrom());
+        assertEquals(plain.accuracy(), resumed.accuracy(), 0);
+        assertEquals(plain.devAccuracy(), resumed.devAccuracy());
+        assertThrows(IllegalArgumentException.class, () -> Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2),
+                easy(40, 3), new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1, Finetuning.PoolerMode.KEEP,
+                        Finetuning.Selection.BEST_ON_DEV), tmp.resolve("w2")));
     }
 }
