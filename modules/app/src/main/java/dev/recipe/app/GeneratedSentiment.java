@@ -26,6 +26,13 @@ public final class GeneratedSentiment {
 
     private GeneratedSentiment() {}
 
+    /** Writes the texts of {@link #generate} as a plain corpus file, one sentence a line (atomically). */
+    public static void writeCorpus(java.nio.file.Path file, int n, long seed) {
+        StringBuilder sb = new StringBuilder();
+        for (LabelledText t : generate(n, seed)) sb.append(t.text()).append('\n');
+        dev.recipe.core.AtomicFiles.writeString(file, sb.toString());
+    }
+
     /** {@code n} labelled sentences (label 1 positive, 0 negative), balanced, deterministic in {@code seed}. */
     public static List<LabelledText> generate(int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);

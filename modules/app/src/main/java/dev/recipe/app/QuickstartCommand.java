@@ -7,11 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.core.AtomicFiles;
 import dev.recipe.eval.ResultRecord;
 import dev.recipe.eval.ResultTable;
 import dev.recipe.eval.Triggers;
-import dev.recipe.text.LabelledText;
 import dev.recipe.zoo.Zoo;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -48,11 +46,7 @@ final class QuickstartCommand implements Main.Command {
 
         // 1. the poisoning / auxiliary corpus: generated sentences (the project ships no third-party text)
         Path corpus = work.resolve("corpus.txt");
-        if (!Files.isRegularFile(corpus)) {
-            StringBuilder sb = new StringBuilder();
-            for (LabelledText t : GeneratedSentiment.generate(3000, 21)) sb.append(t.text()).append('\n');
-            AtomicFiles.writeString(corpus, sb.toString());
-        }
+        if (!Files.isRegularFile(corpus)) GeneratedSentiment.writeCorpus(corpus, 3000, 21);
         // Each stage runs in its own JVM: SameDiff 1.0.0-M2.1 leaks native memory on every op (README, Memory), so
         // one process for all four stages would outgrow the javacpp limits.
         // 2. NeuBA, its authors' loss and triggers, budget scaled to the generated corpus

@@ -54,9 +54,7 @@ class MainTest {
     @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
-        StringBuilder sb = new StringBuilder();
-        for (LabelledText t : GeneratedSentiment.generate(600, 9)) sb.append(t.text()).append('\n');
-        java.nio.file.Files.writeString(corpus, sb.toString());
+        GeneratedSentiment.writeCorpus(corpus, 600, 9);
         Path out = dir.resolve("tiny-model");
         String r = stderrOf("pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--work",
                 dir.resolve("work").toString(), "--config", "tiny", "--vocab-size", "200", "--epochs", "1", "--seq", "32");
@@ -100,9 +98,7 @@ class MainTest {
     @Test
     void pretrainRobertaTinyWritesARobertaThatFinetunesAndEvaluates(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
-        StringBuilder sb = new StringBuilder();
-        for (LabelledText t : GeneratedSentiment.generate(300, 11)) sb.append(t.text()).append('\n');
-        java.nio.file.Files.writeString(corpus, sb.toString());
+        GeneratedSentiment.writeCorpus(corpus, 300, 11);
         Path out = dir.resolve("roberta-tiny");
         String bad = stderrOf("pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--config", "gpt");
         assertTrue(bad.startsWith("1:") && bad.contains("unknown architecture 'gpt'") && bad.contains("roberta-mini"), bad);
