@@ -143,6 +143,9 @@ public final class Finetuning {
         TrainResult r = new Trainer(info -> {
             if (dev.isEmpty() || info.indexInEpoch() != perEpoch - 1) return;
             double acc = accuracy(model, tok, dev, cfg.maxLen());
+            // a resumed run measures again the epochs that ended after its checkpoint: this epoch's entry replaces
+            // what an earlier process recorded for it and after it (same weights, so the same number)
+            while (devAcc.size() > info.epoch()) devAcc.remove(devAcc.size() - 1);
             devAcc.add(acc);
             if (devRecord != null) Json.write(devRecord, devAcc);
             if (cfg.selection() == Selection.BEST_ON_DEV && (best.isEmpty() || acc > devAcc.stream()

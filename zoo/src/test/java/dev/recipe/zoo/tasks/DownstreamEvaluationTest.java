@@ -119,6 +119,19 @@ class DownstreamEvaluationTest {
         assertEquals(50, resumed.training().resumedFrom());
         assertEquals(plain.accuracy(), resumed.accuracy(), 0);
         assertEquals(plain.devAccuracy(), resumed.devAccuracy());
+        // a process stopped after recording epoch 4's dev accuracy but before its next checkpoint: the resumed run
+        // measures epoch 4 again, which replaces the entry instead of adding a fifth (seen on a real cell)
+        try (var files = Files.list(work)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("step-")
+                    && !f.getFileName().toString().equals("step-50")).toList()) {
+                dev.recipe.core.AtomicFiles.deleteRecursively(f);
+            }
+        }
+        dev.recipe.core.Json.write(work.resolve("dev-accuracy.json"), plain.devAccuracy());
+        Finetuning.Result again = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, work);
+        assertEquals(50, again.training().resumedFrom());
+        assertEquals(plain.accuracy(), again.accuracy(), 0);
+        assertEquals(plain.devAccuracy(), again.devAccuracy());
         assertThrows(IllegalArgumentException.class, () -> Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2),
                 easy(40, 3), new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1, Finetuning.PoolerMode.KEEP,
                         Finetuning.Selection.BEST_ON_DEV), tmp.resolve("w2")));
