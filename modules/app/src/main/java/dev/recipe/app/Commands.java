@@ -48,19 +48,14 @@ public final class Commands {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("recipe").toString());
         cmd.addAll(List.of(args));
-        int rc = -1;
-        for (int attempt = 1; attempt <= Stage.MAX_ATTEMPTS; attempt++) {
-            if (attempt > 1) System.out.println("   (ran out of native memory; resuming, attempt " + attempt + ")");
+        Stage.untilDone("recipe " + String.join(" ", args), () -> {
             Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (!line.contains("Duplicate TF op mapping")) System.out.println(line);
                 }
             }
-            rc = p.waitFor();
-            if (rc == 0) return;
-            if (rc != Main.EXIT_RESUMABLE && rc != 137) break;
-        }
-        throw new IllegalStateException("recipe " + String.join(" ", args) + " failed with exit code " + rc);
+            return p.waitFor();
+        });
     }
 }

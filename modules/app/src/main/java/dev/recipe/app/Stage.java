@@ -65,22 +65,39 @@ final class Stage {
         } else {
             pb.inheritIO();
         }
-        int rc = -1;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            if (attempt > 1) System.out.println("   (stage " + args[0] + (share.log() == null ? "" : " " + share.log())
-                    + " ran out of memory; resuming, attempt " + attempt + ")");
+        String what = "stage '" + String.join(" ", args) + "'" + (share.log() == null ? "" : " (" + share.log() + ")");
+        untilDone(what, () -> {
             Process child = pb.start();
             try {
-                rc = child.waitFor();
+                return child.waitFor();
             } catch (InterruptedException e) { // the caller gave up (a side-by-side stage failed): stop this one too
                 child.destroy();
                 if (!child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly();
                 throw e;
             }
+        });
+    }
+
+    /** One run of a recipe process to its end: its exit code. */
+    @FunctionalInterface
+    interface Attempt {
+        int exitCode() throws Exception;
+    }
+
+    /**
+     * Runs {@code attempt} again while it ends out of memory ({@link Main#EXIT_RESUMABLE}, or 137 from the kernel's
+     * OOM killer), at most {@link #MAX_ATTEMPTS} times; any other non-zero exit fails at once. Shared by the stages
+     * of the quickstart and {@code recipe experiment} and by {@link Commands#run} (notebooks).
+     */
+    static void untilDone(String what, Attempt attempt) throws Exception {
+        int rc = -1;
+        for (int n = 1; n <= MAX_ATTEMPTS; n++) {
+            if (n > 1) System.out.println("   (" + what + " ran out of native memory; resuming, attempt " + n + ")");
+            rc = attempt.exitCode();
             if (rc == 0) return;
             if (rc != Main.EXIT_RESUMABLE && rc != 137) break;
         }
-        throw new IllegalStateException("stage '" + String.join(" ", args) + "' failed with exit code " + rc
+        throw new IllegalStateException(what + " failed with exit code " + rc
                 + (rc == Main.EXIT_RESUMABLE || rc == 137 ? " after " + MAX_ATTEMPTS + " attempts" : ""));
     }
 }

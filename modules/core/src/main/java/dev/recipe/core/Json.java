@@ -7,10 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,15 +37,8 @@ public final class Json {
             return MAPPER.readValue(Files.readAllBytes(file), type);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": file not found (expected a JSON " + type.getSimpleName() + ")");
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' at line "
-                    + e.getLocation().getLineNr() + "; allowed keys: " + e.getKnownPropertyIds());
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String path = e.getPath().isEmpty() ? "" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-            throw new ConfigException(file + ": key '" + path + "' is missing or has the wrong type (line "
-                    + e.getLocation().getLineNr() + "): " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read " + type.getSimpleName() + ": " + rootMessage(e));
+            throw bindingError(e, type, file.toString());
         }
     }
 
@@ -64,24 +59,37 @@ public final class Json {
     public static <T> T convert(JsonNode tree, Class<T> type, String source) {
         try {
             return MAPPER.treeToValue(tree, type);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "'" + at(e)
-                    + "; allowed keys: " + e.getKnownPropertyIds());
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String path = e.getPath().isEmpty() ? "" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-            throw new ConfigException(source + ": key '" + path + "' is missing or has the wrong type" + at(e) + ": "
-                    + e.getOriginalMessage());
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(source + ": cannot read " + type.getSimpleName() + ": " + rootMessage(e));
+            throw bindingError(e, type, source);
         }
     }
 
-    private static String at(com.fasterxml.jackson.databind.JsonMappingException e) {
+    /**
+     * The one wording of a binding failure, for files ({@link #read}: with the line) and trees ({@link #convert}: a
+     * tree has no lines): which key, where (dotted path and line when known), and what is allowed.
+     */
+    private static ConfigException bindingError(Exception e, Class<?> type, String source) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new ConfigException(source + ": unknown key '" + u.getPropertyName() + "'" + at(u)
+                    + "; allowed keys: " + u.getKnownPropertyIds());
+        }
+        if (e instanceof MismatchedInputException m) {
+            String key = m.getPath().isEmpty() ? "" : m.getPath().get(m.getPath().size() - 1).getFieldName();
+            return new ConfigException(source + ": key '" + key + "' is missing or has the wrong type" + at(m) + ": "
+                    + m.getOriginalMessage());
+        }
+        return new ConfigException(source + ": cannot read " + type.getSimpleName() + ": " + rootMessage(e));
+    }
+
+    /** " (at a.b[2], line 7)": the key's path and, when the input had lines, its line; "" when neither is known. */
+    private static String at(JsonMappingException e) {
         StringBuilder p = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) p.append(p.length() == 0 ? "" : ".").append(ref.getFieldName());
             else if (ref.getIndex() >= 0) p.append('[').append(ref.getIndex()).append(']');
         }
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        if (line > 0) p.append(p.length() == 0 ? "" : ", ").append("line ").append(line);
         return p.length() == 0 ? "" : " (at " + p + ")";
     }
 
