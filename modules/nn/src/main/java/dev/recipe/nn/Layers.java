@@ -15,7 +15,7 @@ public final class Layers {
     /** {@code x · Wᵀ + b} for x [N, in], W [out, in], b [out] (b may be null). */
     public static SDVariable linear(SameDiff sd, String name, SDVariable x, SDVariable w, SDVariable b) {
         SDVariable y = sd.mmul(x, w, false, true, false);
-        return b == null ? sd.identity(name, y) : y.add(name, b);
+        return b == null ? sd.identity(name, y) : BroadcastOps.addTrailing(sd, y, b).rename(name);
     }
 
     /**
@@ -26,10 +26,10 @@ public final class Layers {
      */
     public static SDVariable layerNorm(SameDiff sd, String name, SDVariable x, SDVariable gain, SDVariable bias,
                                        double eps) {
-        SDVariable centred = x.sub(x.mean(true, -1));
+        SDVariable centred = BroadcastOps.subPerRow(sd, x, x.mean(true, -1));
         SDVariable variance = centred.mul(centred).mean(true, -1);
-        SDVariable normed = centred.mul(sd.math.rsqrt(variance.add(eps)));
-        return normed.mul(gain).add(name, bias);
+        SDVariable normed = BroadcastOps.mulPerRow(sd, centred, sd.math.rsqrt(variance.add(eps)));
+        return BroadcastOps.addTrailing(sd, BroadcastOps.mulTrailing(sd, normed, gain), bias).rename(name);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class Layers {
         SDVariable kh = sd.permute(sd.reshape(k, headShape), 0, 2, 1, 3);
         SDVariable vh = sd.permute(sd.reshape(v, headShape), 0, 2, 1, 3);
         SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(headDim));
-        if (maskAdd != null) scores = scores.add(maskAdd);
+        if (maskAdd != null) scores = BroadcastOps.addKeepDims(sd, scores, maskAdd, 1, 2);
         SDVariable probs = sd.nn.softmax(scores, 3);
         SDVariable ctx = sd.mmul(probs, vh);
         return sd.reshape(name, sd.permute(ctx, 0, 2, 1, 3), flatShape);

@@ -12,6 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>maps the native {@code embedding_lookup} op to {@link EmbeddingLookupOp}, so graphs (built here, loaded from
  *       disk, or re-created while SameDiff builds a gradient function) get a working gradient;</li>
+ *   <li>maps the native {@code multiply}, {@code add} and {@code subtract} ops to {@link BroadcastOps}' classes, whose
+ *       gradient is M2.1's own unless the op carries a broadcast layout (then a faster one);</li>
  *   <li>drops the "Added differentiated op ..." line that SameDiff prints to stdout for every op when it builds a
  *       gradient function (100+ lines per graph; PLATFORM-NOTES defect 5).</li>
  * </ul>
@@ -25,26 +27,28 @@ public final class SameDiffFixes {
 
     public static synchronized void install() {
         if (installed) return;
-        registerEmbeddingLookup();
+        register(new EmbeddingLookupOp().opHash(), EmbeddingLookupOp.class);
+        register(new BroadcastOps.Mul().opHash(), BroadcastOps.Mul.class);
+        register(new BroadcastOps.Add().opHash(), BroadcastOps.Add.class);
+        register(new BroadcastOps.Sub().opHash(), BroadcastOps.Sub.class);
         silenceGradientBuildNoise();
         installed = true;
     }
 
     @SuppressWarnings("unchecked")
-    private static void registerEmbeddingLookup() {
-        long hash = new EmbeddingLookupOp().opHash();
+    private static void register(long hash, Class<?> opClass) {
         DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
         try {
             Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
             single.setAccessible(true);
-            ((Map<Long, Class<?>>) single.get(holder)).put(hash, EmbeddingLookupOp.class);
+            ((Map<Long, Class<?>>) single.get(holder)).put(hash, opClass);
             Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
             multi.setAccessible(true);
             Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
             Map<String, Class<?>> classes = byName.get(hash);
-            if (classes != null) classes.replaceAll((name, cls) -> EmbeddingLookupOp.class);
+            if (classes != null) classes.replaceAll((name, cls) -> opClass);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot register the embedding-lookup gradient fix with ND4J "
+            throw new IllegalStateException("cannot register the gradient fix " + opClass.getSimpleName() + " with ND4J "
                     + Nd4j.class.getPackage().getImplementationVersion() + " (expects 1.0.0-M2.1)", e);
         }
     }

@@ -70,6 +70,61 @@ class LayersGradientTest {
     }
 
     @Test
+    void broadcastOpsMatchTheStockOpsAndTheirGradientsPassFiniteDifferences() {
+        // each layout with both operands trainable: forward equals M2.1's op, gradients equal finite differences
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", randn(11, 5, 6));
+        SDVariable rowY = sd.var("rowY", randn(12, 5, 1));
+        SDVariable colY = sd.var("colY", randn(13, 6));
+        SDVariable x4 = sd.var("x4", randn(14, 2, 3, 4, 4));
+        SDVariable maskY = sd.var("maskY", randn(15, 2, 1, 1, 4));
+        SDVariable a = BroadcastOps.mulPerRow(sd, x, rowY);
+        SDVariable b = BroadcastOps.subPerRow(sd, x, rowY);
+        SDVariable c = BroadcastOps.mulTrailing(sd, x, colY);
+        SDVariable d = BroadcastOps.addTrailing(sd, x, colY);
+        SDVariable e = BroadcastOps.addKeepDims(sd, x4, maskY, 1, 2);
+        Map<String, INDArray> out = sd.output(Map.of(), a.name(), b.name(), c.name(), d.name(), e.name());
+        INDArray xv = x.getArr(), rv = rowY.getArr(), cv = colY.getArr();
+        assertEquals(xv.mulColumnVector(rv), out.get(a.name()));
+        assertEquals(xv.subColumnVector(rv), out.get(b.name()));
+        assertEquals(xv.mulRowVector(cv), out.get(c.name()));
+        assertEquals(xv.addRowVector(cv), out.get(d.name()));
+        INDArray e4 = x4.getArr().dup();
+        for (int i = 0; i < 2; i++) for (int h = 0; h < 3; h++) for (int q = 0; q < 4; q++) {
+            e4.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(h),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(q), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .addi(maskY.getArr().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        }
+        assertEquals(e4, out.get(e.name()));
+        SDVariable loss = project(sd, sd.math.tanh(a), 5, 6).add(project(sd, sd.math.tanh(b), 5, 6))
+                .add(project(sd, sd.math.tanh(c), 5, 6)).add(project(sd, sd.math.tanh(d), 5, 6))
+                .add(project(sd, sd.math.tanh(e), 2, 3, 4, 4));
+        loss.rename("loss");
+        assertPasses(GradientCheck.check(sd, "loss", Map.of(), List.of("x", "rowY", "colY", "x4", "maskY"), 120, EPS, 4));
+        // and the gradient graph uses the forward-op backward, not M2.1's broadcast backward ops
+        List<String> ops = sd.getFunction("grad").getOps().values().stream().map(o -> o.getOp().opName()).toList();
+        // (the five projections' same-shape multiplies and the four scalar adds of the loss are stock ops)
+        assertEquals(5, ops.stream().filter("multiply_bp"::equals).count(), ops.toString());
+        assertEquals(4, ops.stream().filter("add_bp"::equals).count(), ops.toString());
+        assertEquals(0, ops.stream().filter("subtract_bp"::equals).count(), ops.toString());
+    }
+
+    @Test
+    void multiplyAddAndSubtractWithoutALayoutKeepTheStockGradient() {
+        // SameDiffFixes maps every native multiply / add / subtract to BroadcastOps' classes: ops built the usual way
+        // (no layout), broadcast or not, must still differentiate as before
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", randn(21, 4, 3));
+        SDVariable r = sd.var("r", randn(22, 4, 1));
+        SDVariable c = sd.var("c", randn(23, 3));
+        SDVariable y = x.mul(r).add(c).sub(x.mul(x)).sub(r);
+        project(sd, sd.math.tanh(y), 4, 3).rename("loss");
+        assertPasses(GradientCheck.check(sd, "loss", Map.of(), List.of("x", "r", "c"), 40, EPS, 5));
+    }
+
+    @Test
     void layerNormGradient() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.var("x", randn(4, 6, 8));
