@@ -26,8 +26,12 @@ public record Provenance(String command, String started, String gitRevision, boo
         Map<String, Object> cfg = new TreeMap<>(config);
         Map<String, String> sums = new LinkedHashMap<>();
         inputs.forEach((name, path) -> sums.put(name + " (" + path.getFileName() + ")", Checksums.sha256(path)));
-        String rev = git("rev-parse", "HEAD");
-        String status = git("status", "--porcelain", "--untracked-files=no");
+        // a frozen copy of the built code (tools/snapshot.sh) names the revision it was built from: the checkout's
+        // HEAD may have moved on while a long run goes on
+        String pinned = System.getProperty("recipe.codeRevision");
+        String rev = pinned != null ? pinned : git("rev-parse", "HEAD");
+        String status = pinned != null ? (Boolean.getBoolean("recipe.codeDirty") ? "dirty" : "")
+                : git("status", "--porcelain", "--untracked-files=no");
         String backend;
         try {
             backend = Nd4j.getBackend().getClass().getSimpleName() + " / " + Nd4j.getExecutioner().getClass().getSimpleName();
