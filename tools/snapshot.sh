@@ -15,7 +15,7 @@ rm -rf "$dir"
 mkdir -p "$dir/jars"
 cp -r "$here/modules/app/target/classes" "$dir/classes"
 jars=()
-IFS=':' read -r -a entries < "$cp_file"
+IFS=":" read -r -a entries < "$cp_file" || true   # the file has no final newline
 for j in "${entries[@]}"; do
   cp "$j" "$dir/jars/"
   jars+=("$dir/jars/$(basename "$j")")
