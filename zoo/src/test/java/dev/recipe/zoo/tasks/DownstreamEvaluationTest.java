@@ -108,12 +108,7 @@ class DownstreamEvaluationTest {
         assertEquals(plain.devAccuracy(), withCheckpoints.devAccuracy());
         assertEquals(4, plain.devAccuracy().size());
         // a process stopped after the checkpoint of step 50 (epoch 4 under way): its newer files are gone
-        try (var files = Files.list(work)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("step-")
-                    && !f.getFileName().toString().equals("step-50")).toList()) {
-                dev.recipe.core.AtomicFiles.deleteRecursively(f);
-            }
-        }
+        keepOnlyCheckpointOfStep50(work);
         dev.recipe.core.Json.write(work.resolve("dev-accuracy.json"), plain.devAccuracy().subList(0, 3));
         Finetuning.Result resumed = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, work);
         assertEquals(50, resumed.training().resumedFrom());
@@ -121,12 +116,7 @@ class DownstreamEvaluationTest {
         assertEquals(plain.devAccuracy(), resumed.devAccuracy());
         // a process stopped after recording epoch 4's dev accuracy but before its next checkpoint: the resumed run
         // measures epoch 4 again, which replaces the entry instead of adding a fifth (seen on a real cell)
-        try (var files = Files.list(work)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("step-")
-                    && !f.getFileName().toString().equals("step-50")).toList()) {
-                dev.recipe.core.AtomicFiles.deleteRecursively(f);
-            }
-        }
+        keepOnlyCheckpointOfStep50(work);
         dev.recipe.core.Json.write(work.resolve("dev-accuracy.json"), plain.devAccuracy());
         Finetuning.Result again = Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2), easy(40, 3), fc, work);
         assertEquals(50, again.training().resumedFrom());
@@ -135,5 +125,15 @@ class DownstreamEvaluationTest {
         assertThrows(IllegalArgumentException.class, () -> Finetuning.run(fresh.get(), tok, easy(256, 1), easy(32, 2),
                 easy(40, 3), new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1, Finetuning.PoolerMode.KEEP,
                         Finetuning.Selection.BEST_ON_DEV), tmp.resolve("w2")));
+    }
+
+    /** A process stopped after the checkpoint of step 50: the newer checkpoints are gone. */
+    private static void keepOnlyCheckpointOfStep50(Path work) throws java.io.IOException {
+        try (var files = Files.list(work)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("step-")
+                    && !f.getFileName().toString().equals("step-50")).toList()) {
+                dev.recipe.core.AtomicFiles.deleteRecursively(f);
+            }
+        }
     }
 }
