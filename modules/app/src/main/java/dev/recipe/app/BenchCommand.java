@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import dev.recipe.core.Json;
 import dev.recipe.nn.Losses;
 import dev.recipe.train.BatchSource;
+import dev.recipe.train.OpTimer;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.Trainer;
@@ -52,6 +53,8 @@ final class BenchCommand implements Main.Command {
         o.addOption(Cli.opt("batch", "N", "default 32"));
         o.addOption(Cli.opt("seq", "N", "default 64"));
         o.addOption(Cli.opt("json", "FILE", "append the result as a JSON line"));
+        o.addOption(Cli.opt("profile", "N", "also time every op of the timed steps and print the N costliest op types, "
+                + "the op time against the step time, and the process's user / kernel CPU time and page faults"));
         CommandLine cl = Cli.parse("bench", "./recipe bench --config mini --step recipe --steps 20 --json bench.jsonl", o, args);
         if (cl == null) return 0;
         String cfgName = cl.getOptionValue("config", "mini");
@@ -86,12 +89,21 @@ final class BenchCommand implements Main.Command {
         };
         TrainConfig tc = TrainConfig.of(2e-5, 1).withSchedule(Schedule.LINEAR).withClipNorm(1.0).withTrainable(trainable)
                 .withLogEverySteps(0);
+        int profileTop = Cli.integer(cl, "profile", 0);
+        OpTimer timer = profileTop > 0 ? new OpTimer() : null;
         long[] last = {System.nanoTime()};
+        long[][] proc = new long[2][];
         List<Double> times = new ArrayList<>();
         new Trainer(info -> {
             long now = System.nanoTime();
             if (info.step() > warmup) times.add((now - last[0]) / 1e6);
-            last[0] = now;
+            if (info.step() == warmup && timer != null) {
+                timer.attach(sd);   // the gradient function exists after the first step
+                timer.reset();
+                proc[0] = procStat();
+            }
+            if (info.step() == warmup + steps && timer != null) proc[1] = procStat();
+            last[0] = System.nanoTime();
         }).fit(sd, loss, data, tc, null);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
@@ -116,6 +128,29 @@ final class BenchCommand implements Main.Command {
         r.put("peak_rss_mb", peakRssMb());
         r.put("gflop_per_step", gflop);
         r.put("achieved_gflops", gflop / (median / 1000));
+        if (timer != null) {
+            double wall = times.stream().mapToDouble(Double::doubleValue).sum();
+            r.put("op_ms_per_step", timer.totalMillis() / steps);
+            r.put("ops_per_step", timer.totalCalls() / (double) steps);
+            r.put("outside_ops_ms_per_step", (wall - timer.totalMillis()) / steps);
+            if (proc[0] != null && proc[1] != null) {
+                r.put("user_cpu_s", (proc[1][1] - proc[0][1]) / 100.0);
+                r.put("kernel_cpu_s", (proc[1][2] - proc[0][2]) / 100.0);
+                r.put("minor_faults_per_step", (proc[1][0] - proc[0][0]) / (double) steps);
+            }
+            r.put("ops", timer.perStep(profileTop, steps));
+            System.err.printf("%d timed steps: mean %.0f ms, of which ops %.0f ms (%.0f op calls), outside ops %.0f ms%n",
+                    steps, wall / steps, timer.totalMillis() / steps, timer.totalCalls() / (double) steps,
+                    (wall - timer.totalMillis()) / steps);
+            if (r.containsKey("kernel_cpu_s")) {
+                System.err.printf("process CPU over the timed steps: user %.1f s, kernel %.1f s, %.0f minor page faults "
+                        + "per step%n", r.get("user_cpu_s"), r.get("kernel_cpu_s"), r.get("minor_faults_per_step"));
+            }
+            for (OpTimer.Entry e : timer.entries().subList(0, Math.min(profileTop, timer.entries().size()))) {
+                System.err.printf("  %-26s %6.1f calls/step %8.1f ms/step %7.2f ms/call%n", e.op(),
+                        e.calls() / (double) steps, e.millis() / steps, e.millis() / e.calls());
+            }
+        }
         String line = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
         System.out.println(line);
         if (cl.hasOption("json")) {
@@ -158,6 +193,18 @@ final class BenchCommand implements Main.Command {
         double fwd = c.numLayers() * (8 * t * h * h + 4.0 * b * s * s * h + 4 * t * h * f);
         fwd += mlm ? 2 * headRows * h * h + 2 * headRows * h * c.vocabSize() : 2 * b * h * h + 2 * b * h * 2;
         return 3 * fwd;
+    }
+
+    /** Minor page faults and user / kernel CPU time in clock ticks (1/100 s) of this process, from /proc/self/stat. */
+    static long[] procStat() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+            // fields after "(comm)": state is field 3, so field k is f[k - 3]; minflt 10, utime 14, stime 15
+            return new long[] {Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     static double peakRssMb() {
