@@ -11,7 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * A benchmark (a {@code main}, not a test): M2.1's native {@code multiply_bp} / {@code add_bp} against the forward
  * ops {@link BroadcastOps} uses instead ({@code mul} + {@code reduce_sum}), on a mini BERT step's activation shape
  * [32·64, 256] with the operand broadcast per row ([N, 1]) or per feature ([256]). Prints the median milliseconds per
- * call over {@code rounds} rounds of 30 calls. Command in BENCHMARKS.md ("Broadcast backward").
+ * call over {@code rounds} rounds of 30 calls. Then the column sums of the per-feature case (the gradient of a
+ * [W] operand): {@code reduce_sum} over dimension 0 against the product {@code 1ᵀ·g} that {@link BroadcastOps} uses,
+ * on [2048, 256] and on the FFN's [2048, 1024]. Commands in BENCHMARKS.md ("Broadcast backward", "Column sums").
  */
 public final class BroadcastBackwardBenchmark {
     private BroadcastBackwardBenchmark() {}
@@ -57,5 +59,14 @@ public final class BroadcastBackwardBenchmark {
         System.out.printf("add, y [N,1]:      add_bp      %.2f ms | copy + reduce_sum %.2f ms%n",
                 median(() -> bp("add_bp", x, row, g), rounds),
                 median(() -> { g.dup(); g.sum(true, 1); }, rounds));
+        for (long width : new long[] {w, 4 * w}) {
+            INDArray t = Nd4j.rand(DataType.FLOAT, n, width), ones = Nd4j.ones(DataType.FLOAT, n, 1);
+            for (int warm = 0; warm < 2; warm++) {
+                median(() -> t.sum(0), 1);
+                median(() -> ones.transpose().mmul(t), 1);
+            }
+            System.out.printf("column sums of [%d,%d]: reduce_sum(0) %.2f ms | 1ᵀ·t (mmul) %.2f ms%n", n, width,
+                    median(() -> t.sum(0), rounds), median(() -> ones.transpose().mmul(t), rounds));
+        }
     }
 }
