@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * global-norm clipping ({@link GradientClipping}), without {@code sd.fit}. Each step:
  * <ol>
  *   <li>seeds ND4J's RNG from (seed, step), takes batch (epoch, index) from the {@link BatchSource};</li>
- *   <li>{@code sd.calculateGradientsAndOutputs} for the loss and the trainable variables; the loss value is the
- *       sum of the loss array's elements (the quantity SameDiff differentiates);</li>
+ *   <li>the loss and the trainable variables' gradients, as {@code sd.calculateGradientsAndOutputs} computes them
+ *       but with the session's array cache on ({@link CachedGradients}); the loss value is the sum of the loss
+ *       array's elements (the quantity SameDiff differentiates);</li>
  *   <li>throws {@link TrainingDivergedException} if the loss or any gradient is not finite (nothing updated,
  *       no checkpoint written);</li>
  *   <li>clips, updates the trainable variables' arrays in place; other variables are never touched;</li>
@@ -116,7 +117,7 @@ public final class Trainer {
             int index = (int) (s % perEpoch);
             long stepNo = s + 1;
             Nd4j.getRandom().setSeed(EpochPermutation.mix(cfg.seed(), s));
-            OutAndGrad og = sd.calculateGradientsAndOutputs(data.batch(epoch, index), List.of(loss),
+            OutAndGrad og = CachedGradients.compute(sd, data.batch(epoch, index), List.of(loss),
                     sel.trainable());
             double lossValue = lossValue(og.getOutputs().get(loss));
             if (!Double.isFinite(lossValue)) {
