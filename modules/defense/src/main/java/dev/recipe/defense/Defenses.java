@@ -75,6 +75,7 @@ public final class Defenses {
                 m.put("steps", r.training().finalStep());
                 m.put("resumed_from", r.training().resumedFrom());
                 m.put("seconds", r.training().wallTime().toMillis() / 1e3);
+                m.put("curves_first_step", r.training().resumedFrom() + 1);
                 m.put("loss_curve", r.loss());
                 m.put("pretrain_loss_curve", r.pretrainLoss());
                 m.put("norm_curve", r.norm());

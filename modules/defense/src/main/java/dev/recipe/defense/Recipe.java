@@ -34,6 +34,8 @@ public final class Recipe {
     /**
      * What purification did. Curves have one entry per step of this process: {@code pretrainLoss} is L_PT of the
      * step (the loss minus λ times the norm of the weights the step started from), {@code norm} is Σ‖W‖₂ after it.
+     * After a resume the curves start at the step after the checkpoint ({@code training.resumedFrom() + 1}) and the
+     * first L_PT entry is null: the norm of the checkpoint's weights before that step was not observed.
      */
     public record Result(Map<String, Double> normsBefore, Map<String, Double> normsAfter, List<Double> loss,
                          List<Double> pretrainLoss, List<Double> norm, TrainResult training) {
@@ -94,10 +96,15 @@ public final class Recipe {
         List<Double> normCurve = new ArrayList<>();
         double[] normAtStart = {before.values().stream().mapToDouble(Double::doubleValue).sum()};
         int perEpoch = data.batchesPerEpoch();
+        boolean[] startKnown = {false};
         TrainResult r = new Trainer(info -> {
             double n = norms(model).values().stream().mapToDouble(Double::doubleValue).sum();
             losses.add(info.loss());
-            if (cfg.pretrainLoss()) lpt.add(info.loss() - cfg.lambda() * normAtStart[0]);
+            // L_PT needs the norm of the weights the step started from: known at step 1 (the source model) and after
+            // any recorded step, not for the first step after a resume (the checkpoint's weights were never seen)
+            boolean known = startKnown[0] || info.step() == 1;
+            if (cfg.pretrainLoss()) lpt.add(known ? info.loss() - cfg.lambda() * normAtStart[0] : null);
+            startKnown[0] = true;
             normCurve.add(n);
             normAtStart[0] = n;
             int epochDone = info.epoch() + 1;
