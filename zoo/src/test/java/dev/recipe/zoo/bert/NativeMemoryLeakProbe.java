@@ -40,6 +40,19 @@ class NativeMemoryLeakProbe {
         probe(true);
     }
 
+    /** The trainer's path: the gradient session with its array cache on ({@link dev.recipe.train.CachedGradients}). */
+    @Test
+    void residentMemoryWithCachedGradients() throws Exception {
+        cachedGradients = true;
+        try {
+            probe(false);
+        } finally {
+            cachedGradients = false;
+        }
+    }
+
+    private static boolean cachedGradients;
+
     static void noCache(SameDiff sd) {
         for (SameDiff g : new SameDiff[] {sd, sd.getFunction("grad")}) {
             if (g == null) continue;
@@ -75,12 +88,13 @@ class NativeMemoryLeakProbe {
                     Bert.ATTENTION_MASK, Nd4j.ones(DataType.FLOAT, b, s),
                     Bert.MLM_POSITIONS, Nd4j.createFromArray(pos), Bert.MLM_LABELS, Nd4j.createFromArray(lab));
             if (noCache) noCache(sd);
-            sd.calculateGradientsAndOutputs(ph, List.of(Bert.MLM_LOSS), vars);
+            if (cachedGradients) dev.recipe.train.CachedGradients.compute(sd, ph, List.of(Bert.MLM_LOSS), vars);
+            else sd.calculateGradientsAndOutputs(ph, List.of(Bert.MLM_LOSS), vars);
             System.gc();
             if (step == 20) start = rssMb();
         }
         double perCall = (rssMb() - start) / (double) (calls - 20);
-        System.out.printf("resident growth (array cache %s): %.1f MB per gradient call%n", noCache ? "off" : "on", perCall);
+        System.out.printf("resident growth (%s): %.1f MB per gradient call%n", cachedGradients ? "CachedGradients" : noCache ? "NoOpMemoryMgr" : "calculateGradientsAndOutputs", perCall);
         assertTrue(perCall < 1.0, "resident memory grows " + perCall + " MB per gradient call");
     }
 }
