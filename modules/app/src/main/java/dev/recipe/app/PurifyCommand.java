@@ -50,6 +50,9 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("lr", "X", "default 2e-5 (authors)"));
         o.addOption(Cli.opt("batch", "N", "default 32 (authors)"));
         o.addOption(Cli.opt("seed", "N", "default 50 (authors)"));
+        o.addOption(Cli.opt("regularise", "REGEX", "RECIPE: the weights under the norm term, a regular expression over "
+                + "variable names (repeatable; default the model family's set, BERT: the intermediate dense weights); "
+                + "each must be trained (with the faithful preset only the intermediate weights are: use recipe-extended)"));
         o.addOption(Cli.opt("checkpoint-epochs", "LIST", "also save the model after these epochs (purification dynamics)"));
         o.addOption(Cli.opt("out", "DIR", "purified model directory (written atomically)"));
         o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/purify-<out name>"));
@@ -67,7 +70,8 @@ final class PurifyCommand implements Main.Command {
         }
         Defenses.Options opts = new Defenses.Options(cl.hasOption("epochs") ? Cli.integer(cl, "epochs", 8) : null,
                 cl.hasOption("lambda") ? Cli.real(cl, "lambda", 1) : null, cl.hasOption("lr") ? Cli.real(cl, "lr", 2e-5) : null,
-                cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64);
+                cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64,
+                cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of());
         Defense defense = Defenses.create(cl.getOptionValue("defense", "recipe"), opts);
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 

@@ -21,8 +21,8 @@ public final class Defenses {
 
     /** Settings a defense factory may read; anything unset keeps the defense's default. */
     public record Options(Integer epochs, Double lambda, Double learningRate, Integer batchSize, Long seed,
-                          List<Integer> checkpointEpochs, int maxLen) {
-        public static Options defaults() { return new Options(null, null, null, null, null, List.of(), 64); }
+                          List<Integer> checkpointEpochs, int maxLen, List<String> regularised) {
+        public static Options defaults() { return new Options(null, null, null, null, null, List.of(), 64, List.of()); }
 
         RecipeConfig apply(RecipeConfig c) {
             if (epochs != null) c = c.withEpochs(epochs);
@@ -30,6 +30,7 @@ public final class Defenses {
             if (learningRate != null) c = c.withLearningRate(learningRate);
             if (batchSize != null) c = c.withBatchSize(batchSize);
             if (seed != null) c = c.withSeed(seed);
+            if (regularised != null && !regularised.isEmpty()) c = c.withRegularised(regularised);
             return c.withCheckpointEpochs(checkpointEpochs);
         }
     }

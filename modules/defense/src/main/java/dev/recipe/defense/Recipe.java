@@ -45,11 +45,16 @@ public final class Recipe {
 
     /** Adds λ·Σ‖W‖₂ (+ the spec's pre-training loss) to the graph; returns the name of the loss to minimise. */
     public static String addLoss(SameDiff sd, ModelSpec spec, double lambda, boolean pretrainLoss) {
+        return addLoss(sd, spec, spec.regularised(), lambda, pretrainLoss);
+    }
+
+    /** As {@link #addLoss(SameDiff, ModelSpec, double, boolean)} with the norm over {@code regularised}. */
+    public static String addLoss(SameDiff sd, ModelSpec spec, List<String> regularised, double lambda, boolean pretrainLoss) {
         if (pretrainLoss && spec.pretrainLoss() == null) {
             throw new IllegalArgumentException("the model has no pre-training head; load it with one (BERT: masked LM)");
         }
         List<SDVariable> reg = new ArrayList<>();
-        for (String n : spec.regularised()) {
+        for (String n : regularised) {
             SDVariable v = sd.getVariable(n);
             if (v == null) throw new IllegalArgumentException("ModelSpec names regularised weight '" + n + "' but the graph has none");
             reg.add(v);
@@ -64,10 +69,42 @@ public final class Recipe {
 
     /** ‖W‖₂ of every regularised weight, from the live arrays. */
     public static Map<String, Double> norms(BertModel model) {
+        return norms(model, model.spec().regularised());
+    }
+
+    /** ‖W‖₂ of each named weight, from the live arrays. */
+    public static Map<String, Double> norms(BertModel model, List<String> names) {
         Map<String, Double> out = new LinkedHashMap<>();
         Map<String, INDArray> w = model.weights();
-        for (String n : model.spec().regularised()) out.put(n, w.get(n).norm2Number().doubleValue());
+        for (String n : names) out.put(n, w.get(n).norm2Number().doubleValue());
         return out;
+    }
+
+    /**
+     * The weights {@code cfg} puts under the norm: the ModelSpec's when {@code cfg.regularised()} is empty, else every
+     * weight in whose name one of its regular expressions is found (each must match at least one, and every match must
+     * be trained, or its norm would be a constant).
+     */
+    public static List<String> regularised(BertModel model, RecipeConfig cfg, List<String> trainablePatterns) {
+        if (cfg.regularised().isEmpty()) return model.spec().regularised();
+        List<String> names = new ArrayList<>();
+        for (String re : cfg.regularised()) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(re);
+            int before = names.size();
+            for (String n : model.weights().keySet()) {
+                if (p.matcher(n).find() && !names.contains(n)) names.add(n);
+            }
+            if (names.size() == before) {
+                throw new IllegalArgumentException("regularised: pattern '" + re + "' matches no weight of the model");
+            }
+        }
+        for (String n : names) {
+            if (trainablePatterns.stream().noneMatch(t -> java.util.regex.Pattern.compile(t).matcher(n).find())) {
+                throw new IllegalArgumentException("regularised weight '" + n + "' is not trained (trainable: "
+                        + trainablePatterns + "); its norm would be a constant");
+            }
+        }
+        return names;
     }
 
     /**
@@ -82,15 +119,16 @@ public final class Recipe {
             throw new IllegalArgumentException("only " + auxTexts.size() + " auxiliary texts for batch size " + cfg.batchSize());
         }
         ModelSpec spec = model.spec();
-        String loss = addLoss(model.graph(), spec, cfg.lambda(), cfg.pretrainLoss());
+        List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
+        List<String> regularised = regularised(model, cfg, trainable);
+        String loss = addLoss(model.graph(), spec, regularised, cfg.lambda(), cfg.pretrainLoss());
         MaskedLmBatches data = MaskedLmBatches.perText(auxTexts, tok, cfg.seqLen(), cfg.batchSize(), cfg.masking(),
                 cfg.seed(), DataType.FLOAT);
-        List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
         TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
                 .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
                 .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
                 .withLogEverySteps(50);
-        Map<String, Double> before = norms(model);
+        Map<String, Double> before = norms(model, regularised);
         List<Double> losses = new ArrayList<>();
         List<Double> lpt = new ArrayList<>();
         List<Double> normCurve = new ArrayList<>();
@@ -98,7 +136,7 @@ public final class Recipe {
         int perEpoch = data.batchesPerEpoch();
         boolean[] startKnown = {false};
         TrainResult r = new Trainer(info -> {
-            double n = norms(model).values().stream().mapToDouble(Double::doubleValue).sum();
+            double n = norms(model, regularised).values().stream().mapToDouble(Double::doubleValue).sum();
             losses.add(info.loss());
             // L_PT needs the norm of the weights the step started from: known at step 1 (the source model) and after
             // any recorded step, not for the first step after a resume (the checkpoint's weights were never seen)
@@ -112,6 +150,6 @@ public final class Recipe {
                 onEpochSaved.accept(epochDone, model);
             }
         }).fit(model.graph(), loss, data, tc, checkpointDir);
-        return new Result(before, norms(model), losses, lpt, normCurve, r);
+        return new Result(before, norms(model, regularised), losses, lpt, normCurve, r);
     }
 }

@@ -15,13 +15,21 @@ import dev.recipe.text.MaskingMode;
  * @param lambda           weight factor of the norm term (paper sweeps 0.1 … 1.5); 0 = the only-pre-train ablation
  * @param pretrainLoss     false = the only-regularisation ablation (no L_PT, the same number of steps)
  * @param trainable        regular expressions of the trained variables; empty = the ModelSpec's RECIPE default
+ * @param regularised      regular expressions (found in the name, as for {@code trainable}) of the weights under the
+ *                         norm term; empty = the ModelSpec's
+ *                         {@code regularised()} (BERT: the intermediate dense weights). Each must be trained.
  * @param checkpointEpochs epochs after which the model is also saved, for purification-dynamics studies
  */
 public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, int epochs, double learningRate,
                            int batchSize, int seqLen, MaskingMode masking, double weightDecay, double clipNorm,
-                           long seed, List<String> trainable, List<Integer> checkpointEpochs) {
+                           long seed, List<String> trainable, List<String> regularised,
+                           List<Integer> checkpointEpochs) {
+    /** The extended preset's trainable pattern: every variable whose name has no {@code .pooler.} part. */
+    public static final String EVERYTHING_BUT_THE_POOLER = "^(?!.*\\.pooler\\.)";
+
     public RecipeConfig {
         trainable = List.copyOf(trainable);
+        regularised = List.copyOf(regularised);
         checkpointEpochs = List.copyOf(checkpointEpochs);
         if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
         if (!pretrainLoss && lambda == 0) {
@@ -41,18 +49,22 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
     /** The authors' BERT code (RECIPE.py), with {@code epochs} (POR 4, BadPre 8, NeuBA 10 at paper scale). */
     public static RecipeConfig faithful(int epochs) {
         return new RecipeConfig("faithful", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.STATIC, 0.0, 1.0, 50,
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
     }
 
-    /** Every parameter trainable, masks drawn anew every epoch (Patronus-style); otherwise as {@link #faithful}. */
+    /**
+     * Every parameter the pre-training loss reaches trainable (all but the pooler, which the masked-LM head does not
+     * read: a variable without a gradient is an error in the trainer), masks drawn anew every epoch (Patronus-style);
+     * otherwise as {@link #faithful}.
+     */
     public static RecipeConfig extended(int epochs) {
         return new RecipeConfig("extended", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.DYNAMIC, 0.0, 1.0, 50,
-                List.of(".*"), List.of());
+                List.of(EVERYTHING_BUT_THE_POOLER), List.of(), List.of());
     }
 
     public RecipeConfig withLambda(double v) {
         return new RecipeConfig(preset, v, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, checkpointEpochs);
+                clipNorm, seed, trainable, regularised, checkpointEpochs);
     }
 
     /** Ablation "only pre-train": λ = 0. */
@@ -63,37 +75,43 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
     /** Ablation "only regularisation": no L_PT, the same number of steps. */
     public RecipeConfig onlyRegularisation() {
         return new RecipeConfig(preset + "/only-regularisation", lambda, false, epochs, learningRate, batchSize, seqLen,
-                masking, weightDecay, clipNorm, seed, trainable, checkpointEpochs);
+                masking, weightDecay, clipNorm, seed, trainable, regularised, checkpointEpochs);
     }
 
     public RecipeConfig withEpochs(int v) {
         return new RecipeConfig(preset, lambda, pretrainLoss, v, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, checkpointEpochs);
+                clipNorm, seed, trainable, regularised, checkpointEpochs);
     }
 
     public RecipeConfig withLearningRate(double v) {
         return new RecipeConfig(preset, lambda, pretrainLoss, epochs, v, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, checkpointEpochs);
+                clipNorm, seed, trainable, regularised, checkpointEpochs);
     }
 
     public RecipeConfig withSeed(long v) {
         return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
-                weightDecay, clipNorm, v, trainable, checkpointEpochs);
+                weightDecay, clipNorm, v, trainable, regularised, checkpointEpochs);
     }
 
     public RecipeConfig withBatchSize(int v) {
         return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, v, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, checkpointEpochs);
+                clipNorm, seed, trainable, regularised, checkpointEpochs);
+    }
+
+    /** The weights under the norm term, as regular expressions over variable names (empty = the ModelSpec's). */
+    public RecipeConfig withRegularised(List<String> v) {
+        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
+                weightDecay, clipNorm, seed, trainable, v, checkpointEpochs);
     }
 
     public RecipeConfig withCheckpointEpochs(List<Integer> v) {
         return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
-                weightDecay, clipNorm, seed, trainable, v);
+                weightDecay, clipNorm, seed, trainable, regularised, v);
     }
 
     RecipeConfig named(String p) {
         return new RecipeConfig(p, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, checkpointEpochs);
+                clipNorm, seed, trainable, regularised, checkpointEpochs);
     }
 
     public Map<String, Object> describe() {
@@ -110,6 +128,7 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
         m.put("clip_norm", clipNorm);
         m.put("seed", seed);
         m.put("trainable", trainable.isEmpty() ? "ModelSpec RECIPE default" : trainable);
+        m.put("regularised", regularised.isEmpty() ? "ModelSpec default" : regularised);
         m.put("optimizer", "AdamW eps 1e-8, linear decay, no warm-up");
         m.put("checkpoint_epochs", checkpointEpochs);
         return m;

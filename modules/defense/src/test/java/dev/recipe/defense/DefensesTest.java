@@ -83,6 +83,27 @@ class DefensesTest {
     }
 
     @Test
+    void regularisedWeightsChosenByPattern() {
+        BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        String query = "bert\\.encoder\\.layer\\.\\d+\\.attention\\.self\\.query\\.weight";
+        RecipeConfig cfg = RecipeConfig.extended(1).withBatchSize(8).withLearningRate(2e-3).withRegularised(List.of(query));
+        Recipe.Result r = Recipe.purify(m, tok(), aux(32), cfg, null, null);
+        List<String> expected = new ArrayList<>();
+        for (int l = 0; l < BertConfig.tiny().numLayers(); l++) expected.add("bert.encoder.layer." + l + ".attention.self.query.weight");
+        assertEquals(expected, new ArrayList<>(r.normsBefore().keySet()), "the norm is over exactly the matched weights");
+        assertTrue(r.totalNormAfter() < r.totalNormBefore(), r.totalNormBefore() + " -> " + r.totalNormAfter());
+        assertEquals(r.totalNormAfter(), r.norm().get(r.norm().size() - 1), 1e-3);
+        // a pattern that matches nothing, and a regularised weight the preset does not train, are refused
+        BertModel m2 = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Recipe.purify(m2, tok(), aux(32),
+                RecipeConfig.extended(1).withBatchSize(8).withRegularised(List.of("nothing\\.like\\.this")), null, null));
+        assertTrue(none.getMessage().contains("matches no weight"), none.getMessage());
+        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class, () -> Recipe.purify(m2, tok(), aux(32),
+                RecipeConfig.faithful(1).withBatchSize(8).withRegularised(List.of(query)), null, null));
+        assertTrue(frozen.getMessage().contains("is not trained"), frozen.getMessage());
+    }
+
+    @Test
     void pruningZeroesExactlyTheChosenRowsAndBiases() {
         BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
         Map<String, INDArray> before = copy(m);
