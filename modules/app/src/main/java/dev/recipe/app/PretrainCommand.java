@@ -159,7 +159,7 @@ final class PretrainCommand implements Main.Command {
         losses.addAll(r.losses());
         training.put("losses", losses);
         AtomicFiles.writeDirectory(out, dir -> {
-            model.save(dir, Map.of("source", "recipe pretrain", "git", prov.gitRevision()));
+            model.save(dir, Map.of("source", "recipe pretrain")); // revision: provenance.json (see Attacks)
             vocab.save(dir.resolve("vocab.txt"));
             prov.write(dir.resolve("provenance.json"));
             Json.write(dir.resolve("training.json"), training);

@@ -103,7 +103,7 @@ final class PurifyCommand implements Main.Command {
                      long seed, Map<String, Object> resolved, Map<String, Path> inputs) {
         Provenance prov = Provenance.capture(command, seed, resolved, inputs);
         AtomicFiles.writeDirectory(dir, d -> {
-            model.save(d, Map.of("source", "recipe purify " + defense.name(), "git", prov.gitRevision()));
+            model.save(d, Map.of("source", "recipe purify " + defense.name())); // revision: provenance.json (see Attacks)
             for (Path f : PretrainedBert.tokenizerFiles(source).values()) Files.copy(f, d.resolve(f.getFileName()));
             Map<String, Object> rep = new LinkedHashMap<>();
             rep.put("defense", defense.name());

@@ -271,7 +271,8 @@ public final class Attacks {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("format", "pt");
             meta.put("source", "recipe attack " + attack.name());
-            meta.put("git", prov.gitRevision());
+            // no git revision here (it is in provenance.json): the weights file's sha256 identifies the model in
+            // evaluation cells, and the same weights written by another revision must keep the same sha256
             SafeTensors.write(dir.resolve(BertModel.WEIGHTS_FILE), weights, meta);
             for (Path f : PretrainedBert.tokenizerFiles(modelDir).values()) Files.copy(f, dir.resolve(f.getFileName()));
             AtomicFiles.writeString(dir.resolve("attack.json"), cardJson);

@@ -150,6 +150,9 @@ class AttacksTest {
         AttackResult again = Attacks.run(src, List.of(corpus), cfg, out, work, new Attacks.RunOptions(4, 0));
         assertEquals(8, again.training().resumedFrom());
         assertEquals(first, SafeTensors.read(out.resolve("model.safetensors")).tensors());
+        // the weights file names no code revision (that is in provenance.json), so the same weights written by another
+        // revision keep the same sha256, which evaluation cells use to recognise the model
+        assertEquals(Map.of("format", "pt", "source", "recipe attack por"), SafeTensors.read(out.resolve("model.safetensors")).metadata());
         assertTrue(Arrays.stream(tmp.toFile().list()).noneMatch(f -> f.startsWith(".tmp-") || f.startsWith(".old-")));
     }
 
