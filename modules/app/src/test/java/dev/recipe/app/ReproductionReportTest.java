@@ -32,7 +32,9 @@ class ReproductionReportTest {
                {"name": "NeuBA", "from": "clean", "attack": {"name": "neuba"}, "corpus": ["c.txt"],
                 "paper": {"tables": ["table1", "table10"], "attack": "NeuBA", "defense": "none"}},
                {"name": "NeuBA + RECIPE", "from": "NeuBA", "defense": "recipe",
-                "paper": {"tables": ["table1", "table10"], "attack": "NeuBA", "defense": "RECIPE"}}]}
+                "paper": {"tables": ["table1", "table10"], "attack": "NeuBA", "defense": "RECIPE"}},
+               {"name": "NeuBA + FP", "from": "NeuBA", "defense": "fp",
+                "paper": {"tables": ["table1"], "attack": "NeuBA", "defense": "FP"}}]}
             """;
 
     private static void cell(Path out, String slug, long seed, double acc, double masr) {
@@ -74,6 +76,12 @@ class ReproductionReportTest {
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, near.status(), near.evidence());
         assertTrue(near.evidence().contains("MASR 52.0") && near.evidence().contains("floor 42.0"), near.evidence());
         assertEquals(ReproductionReport.Status.NOT_RUN, r.verdict("lambda-sweep").status());
+        assertEquals(ReproductionReport.Status.NOT_RUN, r.verdict("fp-fails").status());
+        cell(out, "neuba-fp", 1, 0.63, 0.97);
+        cell(out, "neuba-fp", 2, 0.63, 0.99);        // FP leaves the backdoor, above RECIPE: but 1 of the 9 cells
+        ReproductionReport.Verdict fp = ReproductionReport.read(paper, List.of(grid)).verdict("fp-fails");
+        assertEquals(ReproductionReport.Status.HOLDS_SO_FAR, fp.status(), fp.evidence());
+        assertTrue(fp.evidence().contains("(1 of 9 cells run)"), fp.evidence());
         String md = r.markdown();
         assertTrue(md.contains("| NeuBA | none | SST-2 | 92.2 / 64.5 ± 0.7 | 100.0 / 99.0 ± 1.4 | 2 |"), md);
         assertTrue(md.contains("| NeuBA | RECIPE | SST-2 | — / 61.0 ± 1.4 | 12.28 / 52.0 ± 2.8 | 2 |"), md);
