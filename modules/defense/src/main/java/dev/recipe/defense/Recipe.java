@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.function.BiConsumer;
 
 import dev.recipe.nn.Losses;
@@ -89,7 +90,7 @@ public final class Recipe {
         if (cfg.regularised().isEmpty()) return model.spec().regularised();
         List<String> names = new ArrayList<>();
         for (String re : cfg.regularised()) {
-            java.util.regex.Pattern p = java.util.regex.Pattern.compile(re);
+            Pattern p = Pattern.compile(re);
             int before = names.size();
             for (String n : model.weights().keySet()) {
                 if (p.matcher(n).find() && !names.contains(n)) names.add(n);
@@ -99,7 +100,7 @@ public final class Recipe {
             }
         }
         for (String n : names) {
-            if (trainablePatterns.stream().noneMatch(t -> java.util.regex.Pattern.compile(t).matcher(n).find())) {
+            if (trainablePatterns.stream().noneMatch(t -> Pattern.compile(t).matcher(n).find())) {
                 throw new IllegalArgumentException("regularised weight '" + n + "' is not trained (trainable: "
                         + trainablePatterns + "); its norm would be a constant");
             }
