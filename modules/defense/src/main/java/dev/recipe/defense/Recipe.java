@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 import dev.recipe.nn.Losses;
 import dev.recipe.text.Tokenizer;
