@@ -32,26 +32,19 @@ class NativeMemoryLeakProbe {
 
     @Test
     void residentMemoryDoesNotGrowPerGradientCall() throws Exception {
-        probe(false);
+        probe(false, false);
     }
 
     @Test
     void residentMemoryWithoutTheArrayCache() throws Exception {
-        probe(true);
+        probe(true, false);
     }
 
     /** The trainer's path: the gradient session with its array cache on ({@link dev.recipe.train.CachedGradients}). */
     @Test
     void residentMemoryWithCachedGradients() throws Exception {
-        cachedGradients = true;
-        try {
-            probe(false);
-        } finally {
-            cachedGradients = false;
-        }
+        probe(false, true);
     }
-
-    private static boolean cachedGradients;
 
     static void noCache(SameDiff sd) {
         for (SameDiff g : new SameDiff[] {sd, sd.getFunction("grad")}) {
@@ -64,7 +57,7 @@ class NativeMemoryLeakProbe {
         }
     }
 
-    void probe(boolean noCache) throws Exception {
+    void probe(boolean noCache, boolean cachedGradients) throws Exception {
         BertModel m = Bert.build(new BertConfig("bert", 8192, 128, 2, 2, 512, 64, 2, 0, 1e-12, 0.02),
                 Bert.Heads.pretraining(), DataType.FLOAT, 1);
         SameDiff sd = m.graph();
