@@ -14,6 +14,7 @@ import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
 import dev.recipe.train.Trainer;
+import dev.recipe.train.VariableSelection;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.data.MaskedLmBatches;
@@ -99,8 +100,9 @@ public final class Recipe {
                 throw new IllegalArgumentException("regularised: pattern '" + re + "' matches no weight of the model");
             }
         }
+        List<String> trained = VariableSelection.of(model.graph(), trainablePatterns).trainable();
         for (String n : names) {
-            if (trainablePatterns.stream().noneMatch(t -> Pattern.compile(t).matcher(n).find())) {
+            if (!trained.contains(n)) {
                 throw new IllegalArgumentException("regularised weight '" + n + "' is not trained (trainable: "
                         + trainablePatterns + "); its norm would be a constant");
             }
