@@ -57,6 +57,28 @@ class LayersGradientTest {
     }
 
     @Test
+    void embeddingGradientPassesOnBothPathsSmallTableProductAndLargeTableSegmentSum() {
+        // a parameter table of at most ONE_HOT_MAX_ROWS rows differentiates by onehot(ids)ᵀ·g, a larger one (and any
+        // activation table) by unsorted_segment_sum: both must equal finite differences and each other's formula
+        for (long rows : new long[] {EmbeddingLookupOp.ONE_HOT_MAX_ROWS, EmbeddingLookupOp.ONE_HOT_MAX_ROWS + 1}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable table = sd.var("table", randn(rows, rows, 3));
+            SDVariable ids = sd.placeHolder("ids", DataType.INT, -1);
+            project(sd, sd.math.tanh(Layers.embedding(sd, "rows", table, ids)), 6, 3).rename("loss");
+            int last = (int) rows - 1;
+            Map<String, INDArray> ph = Map.of("ids", Nd4j.createFromArray(last, 0, last, 2, 0, last));
+            GradientCheck.Report r = GradientCheck.check(sd, "loss", ph, List.of("table"), 60, EPS, 3);
+            assertTrue(r.passed(MAX_REL, ABS_TOL), rows + " rows: " + r);
+            INDArray g = sd.calculateGradients(ph, "table").get("table");
+            assertEquals(0.0, g.getRow(1).norm2Number().doubleValue(), 0.0, rows + " rows: row 1 is never looked up");
+            List<String> gradOps = java.util.Arrays.stream(sd.getFunction("grad").ops()).map(o -> o.opName()).toList();
+            boolean small = rows <= EmbeddingLookupOp.ONE_HOT_MAX_ROWS;
+            assertEquals(small, gradOps.contains("onehot"), rows + " rows, gradient ops " + gradOps);
+            assertEquals(!small, gradOps.contains("unsorted_segment_sum"), rows + " rows, gradient ops " + gradOps);
+        }
+    }
+
+    @Test
     void twoEmbeddingLookupsInOneGraphTrain() {
         // several gathers in one graph is what breaks M2.1's own Gather.doDiff
         SameDiff sd = SameDiff.create();
