@@ -73,10 +73,6 @@ final class PurifyCommand implements Main.Command {
                 cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64,
                 cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of());
         String defenseName = cl.getOptionValue("defense", "recipe");
-        if (cl.hasOption("regularise") && !(defenseName.startsWith("recipe") || defenseName.startsWith("only-"))) {
-            throw new ConfigException("--regularise applies to the RECIPE defenses (recipe, recipe-extended, only-pretrain, "
-                    + "only-regularisation), not to '" + defenseName + "'");
-        }
         Defense defense = Defenses.create(defenseName, opts);
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 

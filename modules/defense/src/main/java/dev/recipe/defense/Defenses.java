@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import dev.recipe.core.ConfigException;
 import dev.recipe.text.Tokenizer;
 import dev.recipe.zoo.bert.BertModel;
 
@@ -24,6 +25,21 @@ public final class Defenses {
                           List<Integer> checkpointEpochs, int maxLen, List<String> regularised) {
         public static Options defaults() { return new Options(null, null, null, null, null, List.of(), 64, List.of()); }
 
+        /**
+         * The settings given a value that only some defenses read (RECIPE's training and norm-term settings); seed and
+         * maxLen are not listed: every run has them and a defense that needs neither ignores them.
+         */
+        List<String> specific() {
+            List<String> out = new java.util.ArrayList<>();
+            if (epochs != null) out.add("epochs");
+            if (lambda != null) out.add("lambda");
+            if (learningRate != null) out.add("learningRate");
+            if (batchSize != null) out.add("batchSize");
+            if (checkpointEpochs != null && !checkpointEpochs.isEmpty()) out.add("checkpointEpochs");
+            if (regularised != null && !regularised.isEmpty()) out.add("regularised");
+            return out;
+        }
+
         RecipeConfig apply(RecipeConfig c) {
             if (epochs != null) c = c.withEpochs(epochs);
             if (lambda != null) c = c.withLambda(lambda);
@@ -35,20 +51,32 @@ public final class Defenses {
         }
     }
 
-    private static final Map<String, Function<Options, Defense>> REGISTRY = new LinkedHashMap<>();
+    /** A registry line: the factory and the RECIPE-specific settings ({@link Options#specific()}) it reads. */
+    private record Entry(Function<Options, Defense> factory, List<String> reads) {}
+
+    /** What the RECIPE presets and ablations read: every training and norm-term setting. */
+    private static final List<String> RECIPE_OPTIONS =
+            List.of("epochs", "lambda", "learningRate", "batchSize", "checkpointEpochs", "regularised");
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    private static void register(String name, List<String> reads, Function<Options, Defense> factory) {
+        REGISTRY.put(name, new Entry(factory, reads));
+    }
 
     static {
-        REGISTRY.put("recipe", o -> recipe("recipe", o.apply(RecipeConfig.faithful(8))));
-        REGISTRY.put("recipe-extended", o -> recipe("recipe-extended", o.apply(RecipeConfig.extended(8))));
-        REGISTRY.put("only-pretrain", o -> recipe("only-pretrain", o.apply(RecipeConfig.faithful(8)).onlyPretrain()));
-        REGISTRY.put("only-regularisation", o -> recipe("only-regularisation", o.apply(RecipeConfig.faithful(8)).onlyRegularisation()));
-        REGISTRY.put("fp", o -> pruning("fp", true, 1.0, o.maxLen()));
-        REGISTRY.put("fp-gm", o -> pruning("fp-gm", false, 1.0 / 3, o.maxLen()));
-        REGISTRY.put("fp-ga", o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
-        REGISTRY.put("fp-ga-neuba", o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
-        REGISTRY.put("reinit-pooler", o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
-        REGISTRY.put("reinit-last-layer", o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
-        REGISTRY.put("clip-extreme", o -> clipExtreme(1.0));
+        register("recipe", RECIPE_OPTIONS, o -> recipe("recipe", o.apply(RecipeConfig.faithful(8))));
+        register("recipe-extended", RECIPE_OPTIONS, o -> recipe("recipe-extended", o.apply(RecipeConfig.extended(8))));
+        register("only-pretrain", RECIPE_OPTIONS, o -> recipe("only-pretrain", o.apply(RecipeConfig.faithful(8)).onlyPretrain()));
+        register("only-regularisation", RECIPE_OPTIONS,
+                o -> recipe("only-regularisation", o.apply(RecipeConfig.faithful(8)).onlyRegularisation()));
+        register("fp", List.of(), o -> pruning("fp", true, 1.0, o.maxLen()));
+        register("fp-gm", List.of(), o -> pruning("fp-gm", false, 1.0 / 3, o.maxLen()));
+        register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
+        register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
+        register("reinit-pooler", List.of(), o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
+        register("reinit-last-layer", List.of(), o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
+        register("clip-extreme", List.of(), o -> clipExtreme(1.0));
     }
 
     public static List<String> names() {
@@ -56,9 +84,15 @@ public final class Defenses {
     }
 
     public static Defense create(String name, Options options) {
-        Function<Options, Defense> f = REGISTRY.get(name);
-        if (f == null) throw new IllegalArgumentException("unknown defense '" + name + "'; known: " + names());
-        return f.apply(options);
+        Entry e = REGISTRY.get(name);
+        if (e == null) throw new IllegalArgumentException("unknown defense '" + name + "'; known: " + names());
+        // a setting the defense does not read would be silently ignored (e.g. a lambda given to fine-pruning)
+        List<String> unread = options.specific().stream().filter(o -> !e.reads().contains(o)).toList();
+        if (!unread.isEmpty()) {
+            throw new ConfigException("defense '" + name + "' does not use " + unread + (e.reads().isEmpty()
+                    ? " (it takes none of " + RECIPE_OPTIONS + ")" : "; it uses " + e.reads()));
+        }
+        return e.factory().apply(options);
     }
 
     static Defense recipe(String name, RecipeConfig cfg) {

@@ -137,6 +137,19 @@ class DefensesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Defenses.create("nope", Defenses.Options.defaults()));
         assertTrue(e.getMessage().contains("recipe") && e.getMessage().contains("nope"), e.getMessage());
+        // a setting the defense would ignore is refused by name; RECIPE's presets take every one of them
+        Defenses.Options lambdaAndPattern = new Defenses.Options(null, 0.5, null, null, 7L, List.of(), 64,
+                List.of("\\.attention\\.self\\.query\\.weight$"));
+        for (String name : List.of("fp", "fp-ga", "reinit-pooler", "clip-extreme")) {
+            dev.recipe.core.ConfigException ce = assertThrows(dev.recipe.core.ConfigException.class,
+                    () -> Defenses.create(name, lambdaAndPattern));
+            assertTrue(ce.getMessage().contains("'" + name + "'") && ce.getMessage().contains("[lambda, regularised]"),
+                    ce.getMessage());
+        }
+        for (String name : List.of("recipe", "recipe-extended", "only-pretrain", "only-regularisation")) {
+            assertEquals(name, Defenses.create(name, lambdaAndPattern).name());
+        }
+        assertEquals("fp", Defenses.create("fp", new Defenses.Options(null, null, null, null, 7L, List.of(), 32, List.of())).name());
         assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withCheckpointEpochs(List.of(3)));
         assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withLambda(0).onlyRegularisation());
         BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);
