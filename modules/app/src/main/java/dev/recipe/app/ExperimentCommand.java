@@ -16,6 +16,7 @@ import dev.recipe.eval.ResultTable;
 import dev.recipe.eval.SeedStats;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.BertModel;
+import dev.recipe.zoo.tasks.DownstreamEvaluation;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -100,6 +101,17 @@ final class ExperimentCommand implements Main.Command {
                 synchronized (progress) {
                     cells = progress.missingCells(s);
                     System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
+                }
+                if (cells == 0) {
+                    // nothing to run: the committed cells stand. A model re-made on another machine may differ from the
+                    // one they measured (floating-point sums are not bit-identical across CPUs and revisions); say so
+                    Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
+                    String other = s.model() != null ? null : DownstreamEvaluation.otherModel(cellsDir, modelDir(cfg, s));
+                    if (other != null) {
+                        System.out.printf("== %s: its finished cells measured another copy of this model (%s); models made "
+                                + "from it here use the copy on disk. To evaluate this copy, delete %s.%n", s.name(), other, cellsDir);
+                    }
+                    return null;
                 }
                 Path log = jobs == 1 ? null : Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("stage.log");
                 long t = System.nanoTime();

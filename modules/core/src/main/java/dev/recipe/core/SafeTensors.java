@@ -146,6 +146,57 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * sha256 of the tensors alone, independent of the header's metadata, key order, offsets and padding: for each
+     * tensor in name order, its UTF-8 name, a 0 byte, its dtype code, a 0 byte, its shape as comma-separated decimals,
+     * a 0 byte, then its raw little-endian bytes. Two files with equal tensors have equal content hashes whatever
+     * their metadata says (how, when or by which revision they were written); {@code tools/cells_tensor_sha.py}
+     * computes the same value.
+     */
+    public static String contentSha256(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (size < 8) throw new ConfigException(file + ": truncated safetensors file (" + size + " bytes)");
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw new ConfigException(file + ": bad safetensors header length " + headerLen);
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            JsonNode header = Json.MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            List<String> names = new ArrayList<>();
+            header.fieldNames().forEachRemaining(n -> { if (!n.equals("__metadata__")) names.add(n); });
+            java.util.Collections.sort(names);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+            for (String name : names) {
+                JsonNode t = header.get(name);
+                StringBuilder shape = new StringBuilder();
+                for (JsonNode d : t.path("shape")) shape.append(shape.length() == 0 ? "" : ",").append(d.asLong());
+                md.update((name + "\0" + t.path("dtype").asText() + "\0" + shape + "\0").getBytes(StandardCharsets.UTF_8));
+                long pos = 8 + headerLen + t.path("data_offsets").path(0).asLong();
+                long end = 8 + headerLen + t.path("data_offsets").path(1).asLong();
+                if (end > size || pos > end) throw new ConfigException(file + ": tensor '" + name + "' data outside the file");
+                while (pos < end) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), end - pos));
+                    int n = ch.read(chunk, pos);
+                    if (n < 0) throw new IOException("unexpected end of file at byte " + pos);
+                    md.update(chunk.array(), 0, n);
+                    pos += n;
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found (expected a .safetensors file)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {

@@ -11,6 +11,7 @@ import dev.recipe.core.AtomicFiles;
 import dev.recipe.core.Checksums;
 import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
+import dev.recipe.core.SafeTensors;
 import dev.recipe.eval.AttackReport;
 import dev.recipe.eval.AttackSuccess;
 import dev.recipe.eval.ClassificationMetrics;
@@ -182,6 +183,7 @@ public final class DownstreamEvaluation {
                 .put("final_train_loss", fr.training().finalLoss())
                 .put("seconds", Math.round(seconds))
                 .provenance(Provenance.capture(command, seed, resolved, inputs))
+                .provenance(MODEL_TENSORS_KEY, SafeTensors.contentSha256(modelDir.resolve(BertModel.WEIGHTS_FILE)))
                 .provenance("attack_report", report.toMap())
                 .provenance("confusion", clean.toMap())
                 .build();
@@ -196,6 +198,7 @@ public final class DownstreamEvaluation {
         List<LabelledText> clean = test.subList(0, Math.min(cfg.neuronSamples(), test.size()));
         List<ResultRecord> out = new ArrayList<>();
         Provenance prov = Provenance.capture(command, cfg.subsampleSeed(), cfg.describe(), inputs);
+        String tensors = SafeTensors.contentSha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
         for (Trigger t : cfg.triggers()) {
             List<LabelledText> poisoned = Poisoning.poisonAll(clean, t, cfg.insertion());
             NeuronOverlap o = NeuronOverlap.measure(encoder.graph(), encoder.spec(), tok, clean, poisoned,
@@ -208,10 +211,12 @@ public final class DownstreamEvaluation {
             b.provenance("per_layer_overlap", s.get("overlap_ratio_per_layer"));
             b.provenance("definition", NeuronOverlap.DEFINITION);
             b.provenance(prov);
+            b.provenance(MODEL_TENSORS_KEY, tensors);
             out.add(b.build());
         }
         return out;
     }
+
     /** The resolved settings recorded in every per-seed cell. */
     private static Map<String, Object> resolved(Config cfg, Dataset data, String modelName) {
         Map<String, Object> resolved = new LinkedHashMap<>(cfg.describe());
@@ -255,6 +260,43 @@ public final class DownstreamEvaluation {
      * A finished cell is reused only when it was made from the same model weights with the same settings; otherwise
      * its numbers would silently stand for another experiment, so this fails naming the file and what differs.
      */
+    /**
+     * Whether the finished cells in {@code cellsDir} were made from the weights now in {@code modelDir}: null when every
+     * cell that records an identity matches, else a sentence naming the first cell that does not and both identities.
+     * For a caller that reuses finished cells without running anything (an experiment grid whose model was re-made,
+     * numerically not bit for bit, on another machine).
+     */
+    public static String otherModel(Path cellsDir, Path modelDir) throws java.io.IOException {
+        if (!Files.isDirectory(cellsDir)) return null;
+        Path weights = modelDir.resolve(BertModel.WEIGHTS_FILE);
+        String file = null, tensors = null;
+        try (var cells = Files.list(cellsDir)) {
+            for (Path cell : cells.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                for (ResultRecord r : ResultTable.readJson(cell).records()) {
+                    Object t = r.provenance().get(MODEL_TENSORS_KEY);
+                    if (t != null) {
+                        if (tensors == null) tensors = SafeTensors.contentSha256(weights);
+                        if (!tensors.equals(t)) return cell + " records model tensors sha256 " + t + ", " + weights + " has " + tensors;
+                        continue;
+                    }
+                    if (r.provenance().get("inputSha256") instanceof Map<?, ?> sums) {
+                        Object f = sums.get("model_weights (" + BertModel.WEIGHTS_FILE + ")");
+                        if (f == null) continue;
+                        if (file == null) file = Checksums.sha256(weights);
+                        if (!file.equals(f)) return cell + " records model file sha256 " + f + ", " + weights + " has " + file;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Provenance key of a cell's model identity: {@link SafeTensors#contentSha256} of the weights (cells written before
+     * it existed carry only the file's sha256 under inputSha256, which is compared instead).
+     */
+    static final String MODEL_TENSORS_KEY = "model_tensors_sha256";
+
     @SuppressWarnings("unchecked")
     static void checkCell(Path cell, ResultRecord r, Map<String, Object> expected, Path modelDir, boolean neurons) {
         Object cfgObj = r.provenance().get("config");
@@ -274,7 +316,13 @@ public final class DownstreamEvaluation {
         }
         Object sums = r.provenance().get("inputSha256");
         String weights = modelDir.resolve(BertModel.WEIGHTS_FILE).getFileName().toString();
-        if (sums instanceof Map<?, ?> s) {
+        Object tensors = r.provenance().get(MODEL_TENSORS_KEY);
+        if (tensors != null) {
+            // the tensors, not the file: a model re-made bit for bit on another machine or by another revision may
+            // carry other header metadata
+            String now = SafeTensors.contentSha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
+            if (!now.equals(tensors)) diffs.add("model tensors sha256: cell " + tensors + ", now " + now);
+        } else if (sums instanceof Map<?, ?> s) {
             String now = Checksums.sha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
             String key = "model_weights (" + weights + ")";
             if (s.containsKey(key) && !now.equals(s.get(key))) diffs.add("model weights sha256: cell " + s.get(key) + ", now " + now);

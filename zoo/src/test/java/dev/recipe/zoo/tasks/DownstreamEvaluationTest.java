@@ -83,7 +83,21 @@ class DownstreamEvaluationTest {
         Files.copy(model.resolve("vocab.txt"), other.resolve("vocab.txt"));
         IllegalStateException w = assertThrows(IllegalStateException.class,
                 () -> DownstreamEvaluation.run("tiny", other, d, cfg, cells, "test"));
-        assertTrue(w.getMessage().contains("weights sha256"), w.getMessage());
+        assertTrue(w.getMessage().contains("model tensors sha256"), w.getMessage());
+        assertTrue(DownstreamEvaluation.otherModel(cells, other).contains("records model tensors sha256"));
+        assertEquals(null, DownstreamEvaluation.otherModel(cells, model));
+        // the same tensors written again with other header metadata (another revision, another machine) are the
+        // same model: the file's sha256 changes, the cells are still reused
+        Path rewritten = tmp.resolve("rewritten");
+        Files.createDirectories(rewritten);
+        Files.copy(model.resolve("vocab.txt"), rewritten.resolve("vocab.txt"));
+        Files.copy(model.resolve("config.json"), rewritten.resolve("config.json"));
+        dev.recipe.core.SafeTensors.write(rewritten.resolve("model.safetensors"),
+                dev.recipe.core.SafeTensors.read(model.resolve("model.safetensors")).tensors(), Map.of("git", "0123abc"));
+        assertTrue(!dev.recipe.core.Checksums.sha256(rewritten.resolve("model.safetensors"))
+                .equals(dev.recipe.core.Checksums.sha256(model.resolve("model.safetensors"))));
+        assertEquals(0.123, (Double) DownstreamEvaluation.run("tiny", rewritten, d, cfg, cells, "test").perSeed().get(0).get("ACC"), 0);
+        assertEquals(null, DownstreamEvaluation.otherModel(cells, rewritten));
         // adding a seed reuses the finished ones
         DownstreamEvaluation.Config moreSeeds = new DownstreamEvaluation.Config(cfg.finetune(), cfg.triggers(),
                 cfg.insertion(), cfg.rule(), List.of(2L, 1L), 0, 0, 7, 8, false);
