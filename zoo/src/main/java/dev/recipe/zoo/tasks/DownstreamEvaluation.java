@@ -268,25 +268,34 @@ public final class DownstreamEvaluation {
      */
     public static String otherModel(Path cellsDir, Path modelDir) throws java.io.IOException {
         if (!Files.isDirectory(cellsDir)) return null;
-        Path weights = modelDir.resolve(BertModel.WEIGHTS_FILE);
-        String file = null, tensors = null;
         try (var cells = Files.list(cellsDir)) {
             for (Path cell : cells.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 for (ResultRecord r : ResultTable.readJson(cell).records()) {
-                    Object t = r.provenance().get(MODEL_TENSORS_KEY);
-                    if (t != null) {
-                        if (tensors == null) tensors = SafeTensors.contentSha256(weights);
-                        if (!tensors.equals(t)) return cell + " records model tensors sha256 " + t + ", " + weights + " has " + tensors;
-                        continue;
-                    }
-                    if (r.provenance().get("inputSha256") instanceof Map<?, ?> sums) {
-                        Object f = sums.get("model_weights (" + BertModel.WEIGHTS_FILE + ")");
-                        if (f == null) continue;
-                        if (file == null) file = Checksums.sha256(weights);
-                        if (!file.equals(f)) return cell + " records model file sha256 " + f + ", " + weights + " has " + file;
-                    }
+                    String d = modelDifference(r, modelDir);
+                    if (d != null) return cell + " records " + d;
                 }
             }
+        }
+        return null;
+    }
+
+    /**
+     * How the model a cell records differs from the weights in {@code modelDir}, or null when it does not (or the cell
+     * records none): by {@link #MODEL_TENSORS_KEY} when the cell has it, else by the weights file's sha256.
+     */
+    private static String modelDifference(ResultRecord r, Path modelDir) {
+        Path weights = modelDir.resolve(BertModel.WEIGHTS_FILE);
+        Object tensors = r.provenance().get(MODEL_TENSORS_KEY);
+        if (tensors != null) {
+            // the tensors, not the file: a model re-made bit for bit on another machine or by another revision may
+            // carry other header metadata
+            String now = SafeTensors.contentSha256(weights);
+            return now.equals(tensors) ? null : "model tensors sha256: cell " + tensors + ", now " + now;
+        }
+        if (r.provenance().get("inputSha256") instanceof Map<?, ?> sums) {
+            Object f = sums.get("model_weights (" + weights.getFileName() + ")");
+            String now = f == null ? null : Checksums.sha256(weights);
+            return f == null || now.equals(f) ? null : "model weights sha256: cell " + f + ", now " + now;
         }
         return null;
     }
@@ -314,19 +323,8 @@ public final class DownstreamEvaluation {
                 diffs.add(k + ": cell " + actual.get(k) + ", now " + expected.get(k));
             }
         }
-        Object sums = r.provenance().get("inputSha256");
-        String weights = modelDir.resolve(BertModel.WEIGHTS_FILE).getFileName().toString();
-        Object tensors = r.provenance().get(MODEL_TENSORS_KEY);
-        if (tensors != null) {
-            // the tensors, not the file: a model re-made bit for bit on another machine or by another revision may
-            // carry other header metadata
-            String now = SafeTensors.contentSha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
-            if (!now.equals(tensors)) diffs.add("model tensors sha256: cell " + tensors + ", now " + now);
-        } else if (sums instanceof Map<?, ?> s) {
-            String now = Checksums.sha256(modelDir.resolve(BertModel.WEIGHTS_FILE));
-            String key = "model_weights (" + weights + ")";
-            if (s.containsKey(key) && !now.equals(s.get(key))) diffs.add("model weights sha256: cell " + s.get(key) + ", now " + now);
-        }
+        String model = modelDifference(r, modelDir);
+        if (model != null) diffs.add(model);
         if (!diffs.isEmpty()) {
             throw new IllegalStateException(cell + " was made with other settings or another model, so it is not reused: "
                     + String.join("; ", diffs) + ". Use another --out, or delete the cell to run it again.");
