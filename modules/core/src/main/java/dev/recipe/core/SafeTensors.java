@@ -84,23 +84,9 @@ public final class SafeTensors {
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) throw new ConfigException(file + ": truncated safetensors file (" + size + " bytes)");
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw new ConfigException(file + ": bad safetensors header length " + headerLen + " for a file of "
-                        + size + " bytes (truncated or not a safetensors file)");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode header;
-            try {
-                header = Json.MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new ConfigException(file + ": safetensors header is not valid JSON: " + e.getMessage());
-            }
-            long dataStart = 8 + headerLen;
+            Header h = header(file, ch);
+            JsonNode header = h.json();
+            long dataStart = h.dataStart();
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             List<String> names = new ArrayList<>();
@@ -156,16 +142,8 @@ public final class SafeTensors {
     public static String contentSha256(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (size < 8) throw new ConfigException(file + ": truncated safetensors file (" + size + " bytes)");
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw new ConfigException(file + ": bad safetensors header length " + headerLen);
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode header = Json.MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            Header h = header(file, ch);
+            JsonNode header = h.json();
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             List<String> names = new ArrayList<>();
             header.fieldNames().forEachRemaining(n -> { if (!n.equals("__metadata__")) names.add(n); });
@@ -176,8 +154,8 @@ public final class SafeTensors {
                 StringBuilder shape = new StringBuilder();
                 for (JsonNode d : t.path("shape")) shape.append(shape.length() == 0 ? "" : ",").append(d.asLong());
                 md.update((name + "\0" + t.path("dtype").asText() + "\0" + shape + "\0").getBytes(StandardCharsets.UTF_8));
-                long pos = 8 + headerLen + t.path("data_offsets").path(0).asLong();
-                long end = 8 + headerLen + t.path("data_offsets").path(1).asLong();
+                long pos = h.dataStart() + t.path("data_offsets").path(0).asLong();
+                long end = h.dataStart() + t.path("data_offsets").path(1).asLong();
                 if (end > size || pos > end) throw new ConfigException(file + ": tensor '" + name + "' data outside the file");
                 while (pos < end) {
                     chunk.clear().limit((int) Math.min(chunk.capacity(), end - pos));
@@ -194,6 +172,28 @@ public final class SafeTensors {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The parsed JSON header and the offset of the first data byte. */
+    private record Header(JsonNode json, long dataStart) {}
+
+    private static Header header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) throw new ConfigException(file + ": truncated safetensors file (" + size + " bytes)");
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+            throw new ConfigException(file + ": bad safetensors header length " + headerLen + " for a file of "
+                    + size + " bytes (truncated or not a safetensors file)");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        try {
+            return new Header(Json.MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8)), 8 + headerLen);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": safetensors header is not valid JSON: " + e.getMessage());
         }
     }
 
