@@ -57,11 +57,13 @@ final class ExperimentCommand implements Main.Command {
         if (!cl.hasOption("report-only")) {
             Progress progress = new Progress(cfg, steps);
             System.out.println("== " + progress.remaining());
+            java.util.Set<String> needed = needed(cfg, steps);
             if (cl.hasOption("plan")) {
                 for (ExperimentConfig.Step s : steps) {
-                    boolean make = s.model() == null && !Files.isDirectory(modelDir(cfg, s));
-                    System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(), make ? "to make" : "ready",
-                            s.evaluate() ? progress.missingCells(s) : 0);
+                    boolean made = s.model() != null || Files.isDirectory(modelDir(cfg, s));
+                    System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(),
+                            made ? "ready" : needed.contains(s.name()) ? "to make" : "not needed (cells finished)",
+                            missingCells(cfg, s));
                 }
                 return 0;
             }
@@ -69,6 +71,10 @@ final class ExperimentCommand implements Main.Command {
                 Path dir = modelDir(cfg, s);
                 if (s.model() != null) {
                     System.out.printf("== %s: %s%n", s.name(), dir);
+                    continue;
+                }
+                if (!Files.isDirectory(dir) && !needed.contains(s.name())) {
+                    System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
                     continue;
                 }
                 checkRecipe(cfg, s, work);
@@ -99,14 +105,15 @@ final class ExperimentCommand implements Main.Command {
             running.add(pool.submit(() -> {
                 int cells;
                 synchronized (progress) {
-                    cells = progress.missingCells(s);
+                    cells = missingCells(cfg, s);
                     System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
                 }
                 if (cells == 0) {
                     // nothing to run: the committed cells stand. A model re-made on another machine may differ from the
                     // one they measured (floating-point sums are not bit-identical across CPUs and revisions); say so
                     Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
-                    String other = s.model() != null ? null : DownstreamEvaluation.otherModel(cellsDir, modelDir(cfg, s));
+                    String other = s.model() != null || !Files.isDirectory(modelDir(cfg, s)) ? null
+                            : DownstreamEvaluation.otherModel(cellsDir, modelDir(cfg, s));
                     if (other != null) {
                         System.out.printf("== %s: its finished cells measured another copy of this model (%s); models made "
                                 + "from it here use the copy on disk. To evaluate this copy, delete %s.%n", s.name(), other, cellsDir);
@@ -149,21 +156,11 @@ final class ExperimentCommand implements Main.Command {
 
         Progress(ExperimentConfig cfg, List<ExperimentConfig.Step> steps) {
             this.cfg = cfg;
+            java.util.Set<String> needed = needed(cfg, steps);
             for (ExperimentConfig.Step s : steps) {
-                if (s.model() == null && !Files.isDirectory(modelDir(cfg, s))) models++;
-                if (s.evaluate()) cells += missingCells(s);
+                if (s.model() == null && !Files.isDirectory(modelDir(cfg, s)) && needed.contains(s.name())) models++;
+                cells += ExperimentCommand.missingCells(cfg, s);
             }
-        }
-
-        int missingCells(ExperimentConfig.Step s) {
-            Path dir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
-            int n = 0;
-            for (String task : s.tasks() == null ? cfg.evaluate().tasks() : s.tasks()) {
-                for (long seed : cfg.evaluate().seeds()) {
-                    if (!Files.isRegularFile(dir.resolve(task + "-seed" + seed + ".json"))) n++;
-                }
-            }
-            return n;
         }
 
         void made(long nanos) {
@@ -189,12 +186,59 @@ final class ExperimentCommand implements Main.Command {
         }
     }
 
+    /** The (task, seed) cells of a step left to evaluate; 0 for a step that is not evaluated. */
+    static int missingCells(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        if (!s.evaluate()) return 0;
+        Path dir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
+        int n = 0;
+        for (String task : s.tasks() == null ? cfg.evaluate().tasks() : s.tasks()) {
+            for (long seed : cfg.evaluate().seeds()) {
+                if (!Files.isRegularFile(dir.resolve(task + "-seed" + seed + ".json"))) n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The step whose run makes {@code s}'s model: its {@code from}; for a step given as a model path inside another
+     * step's working directory (a checkpoint of a purification, {@code <work>/purify-<slug>/epoch-1}), that step;
+     * otherwise null.
+     */
+    static ExperimentConfig.Step parent(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        if (s.from() != null) return cfg.step(s.from());
+        if (s.model() == null) return null;
+        Path p = Path.of(s.model()).toAbsolutePath().normalize();
+        Path work = Path.of(cfg.work()).toAbsolutePath().normalize();
+        for (ExperimentConfig.Step u : cfg.models()) {
+            if (u.model() == null && (p.startsWith(work.resolve("purify-" + u.slug())) || p.startsWith(work.resolve("attack-" + u.slug())))) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The steps whose models this run needs on disk: those with cells left to evaluate and every step they are made
+     * from. A model whose cells are all finished and from which nothing left is made is not made again (on a fresh
+     * machine, where {@code runs/} is empty, that saves its whole attack or purification).
+     */
+    static java.util.Set<String> needed(ExperimentConfig cfg, List<ExperimentConfig.Step> steps) {
+        java.util.Set<String> need = new java.util.HashSet<>();
+        for (ExperimentConfig.Step s : steps) {
+            if (missingCells(cfg, s) == 0) continue;
+            for (ExperimentConfig.Step t = s; t != null && need.add(t.name()); t = parent(cfg, t)) {
+                // every ancestor
+            }
+        }
+        return need;
+    }
+
     /** The steps to run: all, or those named and every step they are made from. */
     static List<ExperimentConfig.Step> selected(ExperimentConfig cfg, String only) {
         if (only == null) return cfg.models();
         java.util.Set<String> need = new java.util.HashSet<>();
         for (String n : only.split(",")) {
-            for (ExperimentConfig.Step s = cfg.step(n.strip()); s != null; s = s.from() == null ? null : cfg.step(s.from())) {
+            for (ExperimentConfig.Step s = cfg.step(n.strip()); s != null; s = parent(cfg, s)) {
                 need.add(s.name());
             }
         }

@@ -157,6 +157,35 @@ class ExperimentTest {
     }
 
     @Test
+    void onlyModelsWithCellsLeftAndWhatTheyAreMadeFromAreMade(@TempDir Path dir) throws Exception {
+        String grid = GRID.formatted(dir, dir, dir).replace("\"tasks\": [\"sst2\"]}]}", """
+                "tasks": ["sst2"]},
+                {"name": "NeuBA + RECIPE (8 epochs)", "from": "NeuBA", "defense": "recipe", "args": ["--epochs", "8"], "evaluate": false},
+                {"name": "epoch 1", "model": "%s/work/purify-neuba-recipe-8-epochs/epoch-1"}]}""".formatted(dir));
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid));
+        Path out = Path.of(cfg.out());
+        java.util.function.Supplier<List<String>> needed = () -> ExperimentCommand.needed(cfg, cfg.models()).stream().sorted().toList();
+        assertEquals(List.of("NeuBA", "NeuBA + RECIPE", "NeuBA + RECIPE (8 epochs)", "clean", "epoch 1"), needed.get());
+        assertEquals("NeuBA + RECIPE (8 epochs)", ExperimentCommand.parent(cfg, cfg.step("epoch 1")).name());
+        assertEquals(List.of("clean", "NeuBA", "NeuBA + RECIPE (8 epochs)", "epoch 1"),
+                ExperimentCommand.selected(cfg, "epoch 1").stream().map(ExperimentConfig.Step::name).toList());
+        for (String task : List.of("sst2", "hsol")) {
+            for (long seed : List.of(1L, 2L)) {
+                cell(out, "clean", "clean", task, seed, 0.9, 0.1);
+                cell(out, "neuba", "NeuBA", task, seed, 0.9, 0.9);
+                cell(out, "epoch-1", "epoch 1", task, seed, 0.9, 0.5);
+            }
+        }
+        // NeuBA's cells are finished, but RECIPE's are not: NeuBA must still be made (RECIPE starts from it)
+        assertEquals(List.of("NeuBA", "NeuBA + RECIPE", "clean"), needed.get());
+        assertEquals(2, ExperimentCommand.missingCells(cfg, cfg.step("NeuBA + RECIPE")));   // sst2 only, 2 seeds
+        assertEquals(0, ExperimentCommand.missingCells(cfg, cfg.step("NeuBA + RECIPE (8 epochs)")));
+        cell(out, "neuba-recipe", "NeuBA + RECIPE", "sst2", 1, 0.9, 0.2);
+        cell(out, "neuba-recipe", "NeuBA + RECIPE", "sst2", 2, 0.9, 0.2);
+        assertEquals(List.of(), needed.get());   // every cell finished: nothing is made again
+    }
+
+    @Test
     void tableComparesEveryModelWithTheReferenceAndAppliesTheCriterion(@TempDir Path dir) throws Exception {
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
         Path out = Path.of(cfg.out());

@@ -257,10 +257,6 @@ public final class DownstreamEvaluation {
     }
 
     /**
-     * A finished cell is reused only when it was made from the same model weights with the same settings; otherwise
-     * its numbers would silently stand for another experiment, so this fails naming the file and what differs.
-     */
-    /**
      * Whether the finished cells in {@code cellsDir} were made from the weights now in {@code modelDir}: null when every
      * cell that records an identity matches, else a sentence naming the first cell that does not and both identities.
      * For a caller that reuses finished cells without running anything (an experiment grid whose model was re-made,
@@ -306,6 +302,10 @@ public final class DownstreamEvaluation {
      */
     static final String MODEL_TENSORS_KEY = "model_tensors_sha256";
 
+    /**
+     * A finished cell is reused only when it was made from the same model weights with the same settings; otherwise
+     * its numbers would silently stand for another experiment, so this fails naming the file and what differs.
+     */
     @SuppressWarnings("unchecked")
     static void checkCell(Path cell, ResultRecord r, Map<String, Object> expected, Path modelDir, boolean neurons) {
         Object cfgObj = r.provenance().get("config");
