@@ -42,8 +42,9 @@ final class ExperimentCommand implements Main.Command {
         o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
         o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
         o.addOption(Cli.opt("plan", null, "print what is left to make and evaluate, and an estimate of the time, then stop"));
-        o.addOption(Cli.opt("jobs", "N", "evaluate up to N models side by side, each with cores/N threads and 1/N of the "
-                + "memory, its output in <out>/eval/<model>/stage.log (default 1: one at a time, on this console)"));
+        o.addOption(Cli.opt("jobs", "N", "run up to N stages (making or evaluating a model) side by side, each with cores/N threads "
+                + "and 1/N of the memory, its output in <work>/logs/<model>-<make|evaluate>.log (default 1: one at a time, "
+                + "on this console). On 2 cores, 2 does about 1.3x the work per hour"));
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
@@ -67,77 +68,156 @@ final class ExperimentCommand implements Main.Command {
                 }
                 return 0;
             }
+            int jobs = Cli.integer(cl, "jobs", 1);
+            if (jobs < 1) throw new ConfigException("--jobs must be at least 1, was " + jobs);
+            List<ExperimentConfig.Step> toMake = new ArrayList<>();
             for (ExperimentConfig.Step s : steps) {
                 Path dir = modelDir(cfg, s);
                 if (s.model() != null) {
                     System.out.printf("== %s: %s%n", s.name(), dir);
-                    continue;
-                }
-                if (!Files.isDirectory(dir) && !needed.contains(s.name())) {
-                    System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
-                    continue;
-                }
-                checkRecipe(cfg, s, work);
-                if (!Files.isDirectory(dir)) {
-                    System.out.printf("== [%s] make %s; %s%n", elapsed(t0), s.name(), progress.remaining());
-                    long t = System.nanoTime();
-                    make(cfg, s, dir, work);
-                    progress.made(System.nanoTime() - t);
-                } else {
+                } else if (Files.isDirectory(dir)) {
+                    checkRecipe(cfg, s, work);
                     System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
+                } else if (!needed.contains(s.name())) {
+                    System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
+                } else {
+                    checkRecipe(cfg, s, work);
+                    toMake.add(s);
                 }
             }
-            evaluate(cfg, steps, progress, Cli.integer(cl, "jobs", 1), t0);
+            new Schedule(cfg, steps, toMake, progress, jobs, t0, Stage::run).run();
         }
         report(cfg, cfgFile, out);
         System.out.printf("experiment %s: %s%n", cfg.name(), elapsed(t0));
         return 0;
     }
 
-    /** Evaluates every step that wants it, {@code jobs} models at a time (each a child JVM). */
-    private static void evaluate(ExperimentConfig cfg, List<ExperimentConfig.Step> steps, Progress progress, int jobs, long t0)
-            throws Exception {
-        if (jobs < 1) throw new ConfigException("--jobs must be at least 1, was " + jobs);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
-        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-        for (ExperimentConfig.Step s : steps) {
-            if (!s.evaluate()) continue;
-            running.add(pool.submit(() -> {
-                int cells;
-                synchronized (progress) {
-                    cells = missingCells(cfg, s);
-                    System.out.printf("== [%s] evaluate %s (%d cells to run); %s%n", elapsed(t0), s.name(), cells, progress.remaining());
-                }
-                if (cells == 0) {
-                    // nothing to run: the committed cells stand. A model re-made on another machine may differ from the
-                    // one they measured (floating-point sums are not bit-identical across CPUs and revisions); say so
-                    Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
-                    String other = s.model() != null || !Files.isDirectory(modelDir(cfg, s)) ? null
-                            : DownstreamEvaluation.otherModel(cellsDir, modelDir(cfg, s));
-                    if (other != null) {
-                        System.out.printf("== %s: its finished cells measured another copy of this model (%s); models made "
-                                + "from it here use the copy on disk. To evaluate this copy, delete %s.%n", s.name(), other, cellsDir);
-                    }
-                    return null;
-                }
-                Path log = jobs == 1 ? null : Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("stage.log");
-                long t = System.nanoTime();
-                Stage.run(jobs == 1 ? Stage.Share.WHOLE : Stage.Share.oneOf(jobs, log), evaluateArgs(cfg, s).toArray(String[]::new));
-                synchronized (progress) {
-                    progress.evaluated(cells, (System.nanoTime() - t) / jobs);
-                    System.out.printf("== [%s] evaluated %s%s; %s%n", elapsed(t0), s.name(), log == null ? "" : " (log " + log + ")",
-                            progress.remaining());
-                }
-                return null;
-            }));
+    /**
+     * Runs the stages of a grid, up to {@code jobs} at a time (each a child JVM): a model is made once the model it is
+     * made from is there, and evaluated once it is made. With more than one job each stage gets cores/jobs threads
+     * and 1/jobs of the memory, and writes its output to {@code <work>/logs/<model>-make.log} or
+     * {@code -evaluate.log}. Two single-threaded stages side by side do about 1.3x the work of one two-threaded stage
+     * on 2 cores (BENCHMARKS.md, "Stages side by side"): much of a step is single-threaded session overhead.
+     */
+    static final class Schedule {
+        /** Runs one stage to its end ({@link Stage#run} in a grid; something that records the calls in tests). */
+        interface Runner {
+            void run(Stage.Share share, String[] args) throws Exception;
         }
-        pool.shutdown();
-        try {
-            for (java.util.concurrent.Future<?> f : running) f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            pool.shutdownNow();
-            if (e.getCause() instanceof Exception c) throw c;
-            throw e;
+
+        private final Runner runner;
+        private final ExperimentConfig cfg;
+        private final List<ExperimentConfig.Step> steps;
+        private final java.util.Set<String> toMake;
+        private final Progress progress;
+        private final int jobs;
+        private final long t0;
+        private final Map<String, java.util.concurrent.CompletableFuture<Void>> made = new java.util.HashMap<>();
+        private final java.util.concurrent.ExecutorService pool;
+        private final java.util.concurrent.CompletableFuture<Void> failed = new java.util.concurrent.CompletableFuture<>();
+
+        Schedule(ExperimentConfig cfg, List<ExperimentConfig.Step> steps, List<ExperimentConfig.Step> toMake, Progress progress,
+                 int jobs, long t0, Runner runner) {
+            this.runner = runner;
+            this.cfg = cfg;
+            this.steps = steps;
+            this.toMake = new java.util.HashSet<>(toMake.stream().map(ExperimentConfig.Step::name).toList());
+            this.progress = progress;
+            this.jobs = jobs;
+            this.t0 = t0;
+            this.pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
+        }
+
+        void run() throws Exception {
+            List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+            for (ExperimentConfig.Step s : steps) {
+                all.add(made(s));
+                if (s.evaluate()) all.add(made(s).thenRunAsync(() -> stage(() -> evaluate(s)), pool));
+            }
+            java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.allOf(
+                    all.toArray(java.util.concurrent.CompletableFuture[]::new));
+            try {
+                // the first failure stops the rest (running stages are interrupted, which stops their child JVMs)
+                java.util.concurrent.CompletableFuture.anyOf(done, failed).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                pool.shutdownNow();
+                Throwable c = e.getCause();
+                while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) c = c.getCause();
+                if (c instanceof Exception x) throw x;
+                throw e;
+            }
+            pool.shutdown();
+        }
+
+        /** Completes when {@code s}'s model is on disk: at once, or after what it is made from and then itself. */
+        private java.util.concurrent.CompletableFuture<Void> made(ExperimentConfig.Step s) {
+            java.util.concurrent.CompletableFuture<Void> f = made.get(s.name());
+            if (f != null) return f;
+            ExperimentConfig.Step parent = parent(cfg, s);
+            java.util.concurrent.CompletableFuture<Void> before = parent == null
+                    ? java.util.concurrent.CompletableFuture.completedFuture(null) : made(parent);
+            f = toMake.contains(s.name()) ? before.thenRunAsync(() -> stage(() -> make(s)), pool) : before;
+            made.put(s.name(), f);
+            return f;
+        }
+
+        private interface Body {
+            void run() throws Exception;
+        }
+
+        private void stage(Body body) {
+            try {
+                body.run();
+            } catch (Exception e) {
+                failed.completeExceptionally(e);
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }
+
+        private Stage.Share share(ExperimentConfig.Step s, String what) {
+            return jobs == 1 ? Stage.Share.WHOLE
+                    : Stage.Share.oneOf(jobs, Path.of(cfg.work()).resolve("logs").resolve(s.slug() + "-" + what + ".log"));
+        }
+
+        private void make(ExperimentConfig.Step s) throws Exception {
+            Stage.Share share = share(s, "make");
+            synchronized (progress) {
+                System.out.printf("== [%s] make %s%s; %s%n", elapsed(t0), s.name(), share.log() == null ? "" : " (log " + share.log() + ")",
+                        progress.remaining());
+            }
+            long t = System.nanoTime();
+            runner.run(share, makeArgs(cfg, s, modelDir(cfg, s), Path.of(cfg.work())).toArray(String[]::new));
+            synchronized (progress) {
+                progress.made((System.nanoTime() - t) / jobs);
+                System.out.printf("== [%s] made %s; %s%n", elapsed(t0), s.name(), progress.remaining());
+            }
+        }
+
+        private void evaluate(ExperimentConfig.Step s) throws Exception {
+            int cells = missingCells(cfg, s);
+            if (cells == 0) {
+                // nothing to run: the committed cells stand. A model re-made on another machine may differ from the
+                // one they measured (floating-point sums are not bit-identical across CPUs and revisions); say so
+                Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells");
+                String other = s.model() != null || !Files.isDirectory(modelDir(cfg, s)) ? null
+                        : DownstreamEvaluation.otherModel(cellsDir, modelDir(cfg, s));
+                if (other != null) {
+                    System.out.printf("== %s: its finished cells measured another copy of this model (%s); models made "
+                            + "from it here use the copy on disk. To evaluate this copy, delete %s.%n", s.name(), other, cellsDir);
+                }
+                return;
+            }
+            Stage.Share share = share(s, "evaluate");
+            synchronized (progress) {
+                System.out.printf("== [%s] evaluate %s (%d cells to run)%s; %s%n", elapsed(t0), s.name(), cells,
+                        share.log() == null ? "" : " (log " + share.log() + ")", progress.remaining());
+            }
+            long t = System.nanoTime();
+            runner.run(share, evaluateArgs(cfg, s).toArray(String[]::new));
+            synchronized (progress) {
+                progress.evaluated(cells, (System.nanoTime() - t) / jobs);
+                System.out.printf("== [%s] evaluated %s; %s%n", elapsed(t0), s.name(), progress.remaining());
+            }
         }
     }
 
@@ -302,7 +382,8 @@ final class ExperimentCommand implements Main.Command {
         return s.model() != null ? Zoo.resolve(s.model()) : Path.of(cfg.work()).resolve("models").resolve(s.slug());
     }
 
-    private static void make(ExperimentConfig cfg, ExperimentConfig.Step s, Path dir, Path work) throws Exception {
+    /** The command that makes {@code s}'s model in {@code dir} (an attack's config is written under {@code work}). */
+    static List<String> makeArgs(ExperimentConfig cfg, ExperimentConfig.Step s, Path dir, Path work) throws java.io.IOException {
         Path from = modelDir(cfg, cfg.step(s.from()));
         List<String> a = new ArrayList<>();
         if (s.attack() != null) {
@@ -318,7 +399,7 @@ final class ExperimentCommand implements Main.Command {
             a.addAll(s.args());
             a.addAll(List.of("--out", dir.toString(), "--work", work.resolve("purify-" + s.slug()).toString()));
         }
-        Stage.run(a.toArray(String[]::new));
+        return a;
     }
 
     static List<String> evaluateArgs(ExperimentConfig cfg, ExperimentConfig.Step s) {

@@ -185,6 +185,75 @@ class ExperimentTest {
         assertEquals(List.of(), needed.get());   // every cell finished: nothing is made again
     }
 
+    /** A fake stage runner: records each stage's start and end, and how many ran at once. */
+    private static final class Recorder implements ExperimentCommand.Schedule.Runner {
+        final List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Stage.Share> shares = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        String failOn;
+
+        @Override
+        public void run(Stage.Share share, String[] args) throws Exception {
+            List<String> a = List.of(args);
+            String what = args[0] + " " + a.get(a.indexOf("--out") + 1).replaceAll(".*/", "");
+            shares.add(share);
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            events.add("start " + what);
+            Thread.sleep(150);
+            events.add("end " + what);
+            running.decrementAndGet();
+            if (what.equals(failOn)) throw new IllegalStateException("stage failed: " + what);
+        }
+
+        int at(String event) {
+            int i = events.indexOf(event);
+            assertTrue(i >= 0, event + " in " + events);
+            return i;
+        }
+    }
+
+    private static List<ExperimentConfig.Step> toMake(ExperimentConfig cfg) {
+        return cfg.models().stream().filter(s -> s.model() == null).toList();
+    }
+
+    @Test
+    void stagesRunSideBySideOnlyOnceWhatTheyNeedIsMade(@TempDir Path dir) throws Exception {
+        String grid = GRID.formatted(dir, dir, dir).replace("\"tasks\": [\"sst2\"]}]}", """
+                "tasks": ["sst2"]},
+                {"name": "NeuBA + FP", "from": "NeuBA", "defense": "fp"}]}""");
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid));
+        Recorder r = new Recorder();
+        new ExperimentCommand.Schedule(cfg, cfg.models(), toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 2,
+                System.nanoTime(), r).run();
+        assertEquals(2, r.most.get(), r.events.toString());
+        assertEquals(14, r.events.size(), r.events.toString());   // 3 makes, 4 evaluations (clean's too)
+        int neubaMade = r.at("end attack neuba");
+        for (String child : List.of("start purify neuba-recipe", "start purify neuba-fp", "start evaluate neuba")) {
+            assertTrue(r.at(child) > neubaMade, child + " after NeuBA was made: " + r.events);
+        }
+        assertTrue(r.at("start evaluate neuba-recipe") > r.at("end purify neuba-recipe"), r.events.toString());
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (Stage.Share share : r.shares) {
+            assertEquals(Math.max(1, cores / 2), share.threads());
+            assertTrue(share.log().startsWith(Path.of(cfg.work()).resolve("logs")), share.log().toString());
+        }
+
+        Recorder one = new Recorder();
+        new ExperimentCommand.Schedule(cfg, cfg.models(), toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 1,
+                System.nanoTime(), one).run();
+        assertEquals(1, one.most.get());
+        assertTrue(one.shares.stream().allMatch(share -> share == Stage.Share.WHOLE));
+
+        // a failed stage stops the grid with its error; nothing made from the failed model runs
+        Recorder failing = new Recorder();
+        failing.failOn = "attack neuba";
+        Exception e = assertThrows(IllegalStateException.class, () -> new ExperimentCommand.Schedule(cfg, cfg.models(),
+                toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 2, System.nanoTime(), failing).run());
+        assertTrue(e.getMessage().contains("stage failed: attack neuba"), e.getMessage());
+        assertTrue(failing.events.stream().noneMatch(x -> x.contains("neuba-")), failing.events.toString());
+    }
+
     @Test
     void tableComparesEveryModelWithTheReferenceAndAppliesTheCriterion(@TempDir Path dir) throws Exception {
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
