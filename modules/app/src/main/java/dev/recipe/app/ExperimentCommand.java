@@ -38,7 +38,8 @@ final class ExperimentCommand implements Main.Command {
     @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks.json"));
+        o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks.json; with --plan it may "
+                + "be given several times: what all of them together leave to run"));
         o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
         o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
         o.addOption(Cli.opt("plan", null, "print what is left to make and evaluate, and an estimate of the time, then stop"));
@@ -48,6 +49,17 @@ final class ExperimentCommand implements Main.Command {
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
+        String[] cfgFiles = cl.getOptionValues("config");
+        if (cfgFiles != null && cfgFiles.length > 1) {
+            if (!cl.hasOption("plan") || cl.hasOption("only")) {
+                throw new ConfigException("--config: several configs are only for --plan (without --only), which prints what "
+                        + "all of them together leave to make and evaluate; run grids one config at a time");
+            }
+            List<ExperimentConfig> cfgs = new ArrayList<>();
+            for (String f : cfgFiles) cfgs.add(ExperimentConfig.read(Path.of(f)));
+            System.out.println(planUnion(cfgs));
+            return 0;
+        }
         Path cfgFile = Path.of(cl.getOptionValue("config"));
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
         Path work = Path.of(cfg.work());
@@ -259,11 +271,54 @@ final class ExperimentCommand implements Main.Command {
 
         String remaining() {
             double perModel = madeCount == 0 ? 15 * 60 : makeNanos / 1e9 / madeCount;
-            double perCell = cellCount == 0 ? 3 * 60 : cellNanos / 1e9 / cellCount;
+            double perCell = cellCount == 0 ? CELL_MINUTES * 60 : cellNanos / 1e9 / cellCount;
             long eta = Math.round(models * perModel + cells * perCell);
             return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", models, cells,
                     eta / 3600, eta / 60 % 60, madeCount + cellCount == 0 ? " (prior estimate)" : "");
         }
+    }
+
+    /** Prior cost of making a model or evaluating a cell (2 threads, one stage at a time), from mini runs on 2 cores. */
+    static final double ATTACK_MINUTES = 25, DEFENSE_MINUTES = 4, CELL_MINUTES = 3;
+
+    /**
+     * What several grids together leave to run: a model or a cell shared by several configs (same work or out
+     * directory) counts once. One line per config, then the union with its prior estimate.
+     */
+    static String planUnion(List<ExperimentConfig> cfgs) {
+        java.util.Set<Path> attacks = new java.util.HashSet<>(), defenses = new java.util.HashSet<>();
+        java.util.Set<Path> cells = new java.util.HashSet<>();
+        StringBuilder sb = new StringBuilder();
+        for (ExperimentConfig cfg : cfgs) {
+            java.util.Set<String> needed = needed(cfg, cfg.models());
+            int m = 0, c = 0;
+            for (ExperimentConfig.Step s : cfg.models()) {
+                Path dir = modelDir(cfg, s).toAbsolutePath().normalize();
+                if (s.model() == null && !Files.isDirectory(dir) && needed.contains(s.name())) {
+                    m++;
+                    (s.attack() != null ? attacks : defenses).add(dir);
+                }
+                Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells").toAbsolutePath().normalize();
+                if (!s.evaluate()) continue;
+                for (String task : s.tasks() == null ? cfg.evaluate().tasks() : s.tasks()) {
+                    for (long seed : cfg.evaluate().seeds()) {
+                        Path cell = cellsDir.resolve(task + "-seed" + seed + ".json");
+                        if (!Files.isRegularFile(cell)) {
+                            c++;
+                            cells.add(cell);
+                        }
+                    }
+                }
+            }
+            sb.append(String.format("   %-18s %3d models to make, %3d cells to evaluate%n", cfg.name(), m, c));
+        }
+        double minutes = attacks.size() * ATTACK_MINUTES + defenses.size() * DEFENSE_MINUTES + cells.size() * CELL_MINUTES;
+        sb.append(String.format("== all %d configs together: %d attacks and %d defenses to make, %d cells to evaluate: "
+                        + "about %dh%02dm one stage at a time (prior: %.0f min an attack, %.0f a defense, %.0f a cell); "
+                        + "--jobs 2 does about 1.3x the work per hour on 2 cores",
+                cfgs.size(), attacks.size(), defenses.size(), cells.size(), (long) minutes / 60, (long) minutes % 60,
+                ATTACK_MINUTES, DEFENSE_MINUTES, CELL_MINUTES));
+        return sb.toString();
     }
 
     /** The (task, seed) cells of a step left to evaluate; 0 for a step that is not evaluated. */

@@ -185,6 +185,19 @@ class ExperimentTest {
         assertEquals(List.of(), needed.get());   // every cell finished: nothing is made again
     }
 
+    @Test
+    void aPlanOverSeveralConfigsCountsSharedModelsAndCellsOnce(@TempDir Path dir) throws Exception {
+        ExperimentConfig a = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        // a second grid sharing work and out: the same NeuBA, and NeuBA + RECIPE evaluated on one more task
+        ExperimentConfig b = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir).replace("\"name\": \"grid\"", "\"name\": \"other\"")
+                .replace("\"tasks\": [\"sst2\"]}]}", "\"tasks\": [\"sst2\", \"hsol\"]}]}")));
+        String plan = ExperimentCommand.planUnion(List.of(a, b));
+        assertTrue(plan.contains("grid                 2 models to make,  10 cells to evaluate"), plan);
+        assertTrue(plan.contains("other                2 models to make,  12 cells to evaluate"), plan);
+        // 1 attack (25 min) + 1 defense (4) + 12 distinct cells (3 each) = 65 min
+        assertTrue(plan.contains("1 attacks and 1 defenses to make, 12 cells to evaluate: about 1h05m"), plan);
+    }
+
     /** A fake stage runner: records each stage's start and end, and how many ran at once. */
     private static final class Recorder implements ExperimentCommand.Schedule.Runner {
         final List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

@@ -147,7 +147,8 @@ public final class DownstreamEvaluation {
                 ? Bert.build(BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE)), Bert.Heads.classification(numLabels),
                         DataType.FLOAT, seed)
                 : BertModel.load(modelDir, Bert.Heads.classification(numLabels), DataType.FLOAT, seed);
-        Finetuning.Result fr = Finetuning.run(model, tok, train, dev, test, fc, work);
+        // no test set here: the clean predictions below are the test accuracy (passing it would predict it twice)
+        Finetuning.Result fr = Finetuning.run(model, tok, train, dev, List.of(), fc, work);
         int[] labels = Poisoning.labels(test);
         int[] pred = Finetuning.predict(model, tok, test, fc.maxLen());
         ClassificationMetrics clean = ClassificationMetrics.of(labels, pred, numLabels);
