@@ -3,6 +3,7 @@ package dev.recipe.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -605,11 +606,48 @@ final class ExperimentCommand implements Main.Command {
             else md.append("defense `").append(s.defense()).append("` ").append(s.args()).append(" on ").append(s.from());
             Path w = modelDir(cfg, s).resolve(BertModel.WEIGHTS_FILE);
             if (Files.isRegularFile(w)) md.append(" (weights sha256 `").append(Checksums.sha256(w)).append("`)");
+            String lineage = lineageNote(cfg, out, s);
+            if (lineage != null) md.append(". **Note:** ").append(lineage);
             md.append("\n");
         }
         AtomicFiles.writeString(dir.resolve("REPORT.md"), md.toString());
         System.out.println(table.toMarkdown());
         System.out.println("wrote " + dir.resolve("REPORT.md") + " and results.{json,csv,md}");
+    }
+
+    /**
+     * Whether a made model's cells and its parent's cells measured related copies: null when they did (or when the
+     * cells do not say), else a sentence naming both weights. A parent re-made on another machine is not bit for bit
+     * the one its committed cells measured (experiments/README.md), so a defended model made from the re-made copy is
+     * compared with cells of another copy; the report says so rather than let the row pass for like with like.
+     */
+    static String lineageNote(ExperimentConfig cfg, Path out, ExperimentConfig.Step s) {
+        if (s.from() == null) return null;
+        java.util.Set<Object> madeFrom = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
+        for (ResultRecord r : cellRecords(out, s)) {
+            Object v = r.provenance().get(DownstreamEvaluation.MADE_FROM_KEY);
+            if (v != null) madeFrom.add(v);
+        }
+        java.util.Set<Object> parent = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
+        for (ResultRecord r : cellRecords(out, cfg.step(s.from()))) {
+            if (r.provenance().get("inputSha256") instanceof Map<?, ?> sums) {
+                Object v = sums.get("model_weights (" + BertModel.WEIGHTS_FILE + ")");
+                if (v != null) parent.add(v);
+            }
+        }
+        if (madeFrom.isEmpty() || parent.isEmpty() || madeFrom.stream().anyMatch(parent::contains)) return null;
+        return "made from another copy of " + s.from() + " (weights sha256 " + madeFrom + ") than the one " + s.from()
+                + "'s cells measured (" + parent + "); the copies are made by the same recipe but are not bit for bit equal.";
+    }
+
+    private static List<ResultRecord> cellRecords(Path out, ExperimentConfig.Step s) {
+        Path cells = out.resolve("eval").resolve(s.slug()).resolve("cells");
+        if (!Files.isDirectory(cells)) return List.of();
+        try {
+            return EvaluateCommand.cells(cells, "-seed");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The "ASR[t]" columns of a model's records: the triggers it was measured with. */

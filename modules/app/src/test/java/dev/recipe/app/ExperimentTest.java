@@ -198,6 +198,24 @@ class ExperimentTest {
         assertTrue(plan.contains("1 attacks and 1 defenses to make, 12 cells to evaluate: about 1h05m"), plan);
     }
 
+    @Test
+    void theReportSaysWhenADefendedModelWasMadeFromAnotherCopyOfItsParent(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        Path out = Path.of(cfg.out());
+        cell(out, "neuba", "NeuBA", "sst2", 1, 0.9, 0.9);   // measured the NeuBA whose weights sha256 is "neuba"
+        assertEquals(null, ExperimentCommand.lineageNote(cfg, out, cfg.step("NeuBA + RECIPE")));   // no cells yet
+        java.util.function.Consumer<String> defended = from -> new ResultTable(List.of(ResultRecord.builder()
+                .put("model", "NeuBA + RECIPE").put("task", "sst2").put("seed", 1L).put("ACC", 0.9).put("MASR", 0.2)
+                .provenance(dev.recipe.zoo.tasks.DownstreamEvaluation.MADE_FROM_KEY, from).build()))
+                .writeJson(out.resolve("eval/neuba-recipe/cells/sst2-seed1.json"));
+        defended.accept("neuba");
+        assertEquals(null, ExperimentCommand.lineageNote(cfg, out, cfg.step("NeuBA + RECIPE")));
+        defended.accept("re-made");
+        String note = ExperimentCommand.lineageNote(cfg, out, cfg.step("NeuBA + RECIPE"));
+        assertTrue(note != null && note.contains("another copy of NeuBA") && note.contains("[re-made]") && note.contains("[neuba]"), note);
+        assertEquals(null, ExperimentCommand.lineageNote(cfg, out, cfg.step("NeuBA")));   // an attack on a zoo model
+    }
+
     /** A fake stage runner: records each stage's start and end, and how many ran at once. */
     private static final class Recorder implements ExperimentCommand.Schedule.Runner {
         final List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

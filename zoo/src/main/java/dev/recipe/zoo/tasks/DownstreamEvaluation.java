@@ -185,6 +185,7 @@ public final class DownstreamEvaluation {
                 .put("seconds", Math.round(seconds))
                 .provenance(Provenance.capture(command, seed, resolved, inputs))
                 .provenance(MODEL_TENSORS_KEY, SafeTensors.contentSha256(modelDir.resolve(BertModel.WEIGHTS_FILE)))
+                .provenance(MADE_FROM_KEY, madeFrom(modelDir))
                 .provenance("attack_report", report.toMap())
                 .provenance("confusion", clean.toMap())
                 .build();
@@ -302,6 +303,25 @@ public final class DownstreamEvaluation {
      * it existed carry only the file's sha256 under inputSha256, which is compared instead).
      */
     static final String MODEL_TENSORS_KEY = "model_tensors_sha256";
+
+    /**
+     * Provenance key of the weights file (sha256) a made model was made from, as its own provenance.json records it
+     * (an attack's input "model", a purification's "model_weights"): lets a report see that a defended model was made
+     * from another copy of its parent than the one the parent's cells measured. Null for a model with no such record.
+     */
+    public static final String MADE_FROM_KEY = "made_from_weights_sha256";
+
+    static String madeFrom(Path modelDir) {
+        Path f = modelDir.resolve("provenance.json");
+        if (!Files.isRegularFile(f)) return null;
+        Object sums = Json.read(f, Map.class).get("inputSha256");
+        if (!(sums instanceof Map<?, ?> m)) return null;
+        for (String key : List.of("model", "model_weights")) {
+            Object v = m.get(key + " (" + BertModel.WEIGHTS_FILE + ")");
+            if (v != null) return v.toString();
+        }
+        return null;
+    }
 
     /**
      * A finished cell is reused only when it was made from the same model weights with the same settings; otherwise

@@ -45,6 +45,8 @@ class DownstreamEvaluationTest {
         List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
         for (int i = tokens.size(); i < 99; i++) tokens.add("w" + i);
         Vocabulary.of(tokens).save(model.resolve("vocab.txt"));
+        // a made model (here: as if purified) names the weights it was made from; its cells carry that on
+        Files.writeString(model.resolve("provenance.json"), "{\"inputSha256\": {\"model_weights (model.safetensors)\": \"abc\"}}");
         Dataset d = new Dataset("easy", List.of("zero", "one"), easy(256, 1), easy(32, 2), easy(40, 3), Map.of(), "test data");
         DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(
                 new Finetuning.Config(4, 1e-3, 16, 16, 0.0, 1), Triggers.of("w90", "w91"), TriggerInsertion.first(),
@@ -60,6 +62,7 @@ class DownstreamEvaluationTest {
         }
         assertTrue((Double) r.get("ACC") >= 0.9, "tiny model learns the easy task: " + r.get("ACC"));
         assertTrue(r.provenance().containsKey("gitRevision") && r.provenance().containsKey("inputSha256"));
+        assertEquals("abc", r.provenance().get(DownstreamEvaluation.MADE_FROM_KEY));
         assertTrue(!Files.exists(cells.resolve(".work").resolve("easy-seed1")), "a finished cell's checkpoints are removed");
 
         // a finished cell is read back, not recomputed: doctor its ACC and see it come back
