@@ -285,7 +285,7 @@ final class ReproductionReport {
         return verdictOf(pass, fail, "ACC with 10 auxiliary texts below ACC with all; with 50, MASR ≤ floor + 15");
     }
 
-    /** Figure 3: the NeuBA-backdoored model after each RECIPE epoch (defense labels "RECIPE (epoch=N)"). */
+    /** Figure 3: the BadPre-backdoored model after each RECIPE epoch (defense labels "RECIPE (epoch=N)"), SST-2 and AG News. */
     private Verdict dynamics() {
         List<String> pass = new ArrayList<>();
         List<String> fail = new ArrayList<>();
@@ -293,12 +293,12 @@ final class ReproductionReport {
             List<ExperimentCommand.Outcome> curve = new ArrayList<>();
             List<String> ev = new ArrayList<>();
             for (int epoch : List.of(1, 2, 3, 4, 8)) {
-                ExperimentCommand.Outcome o = get("figure3", "NeuBA", "RECIPE (epoch=" + epoch + ")", task);
+                ExperimentCommand.Outcome o = get("figure3", "BadPre", "RECIPE (epoch=" + epoch + ")", task);
                 if (o == null) continue;
                 curve.add(o);
                 ev.add("epoch " + epoch + " ACC " + pct(o.acc().mean()) + " MASR " + pct(o.masr().mean()));
             }
-            ExperimentCommand.Outcome a = undefended("NeuBA", task, "figure3");
+            ExperimentCommand.Outcome a = undefended("BadPre", task, "figure3");
             if (curve.size() < 3 || a == null) continue;
             double accMin = curve.stream().mapToDouble(o -> o.acc().mean()).min().orElseThrow();
             double accMax = curve.stream().mapToDouble(o -> o.acc().mean()).max().orElseThrow();

@@ -110,11 +110,10 @@ class ReproductionReportTest {
                 model("a50", "BadPre", "\"table4\"", "BadPre", "RECIPE (aux_samples=50)"),
                 "{\"name\": \"clip\", \"from\": \"BadPre\", \"defense\": \"clip-extreme\", "
                         + "\"paper\": {\"tables\": [\"table11\"], \"attack\": \"BadPre\", \"defense\": \"clip-extreme\"}}",
-                "{\"name\": \"NeuBA\", \"from\": \"clean\", \"attack\": {\"name\": \"neuba\"}, \"corpus\": [\"c\"], "
-                        + "\"paper\": {\"tables\": [\"table1\"], \"attack\": \"NeuBA\", \"defense\": \"none\"}}",
-                model("e1", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=1)"),
-                model("e2", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=2)"),
-                model("e8", "NeuBA", "\"figure3\"", "NeuBA", "RECIPE (epoch=8)")));
+                // Figure 3 is BadPre's purification, as in the paper
+                model("e1", "BadPre", "\"figure3\"", "BadPre", "RECIPE (epoch=1)"),
+                model("e2", "BadPre", "\"figure3\"", "BadPre", "RECIPE (epoch=2)"),
+                model("e8", "BadPre", "\"figure3\"", "BadPre", "RECIPE (epoch=8)")));
         Path grid = dir.resolve("grid.json");
         Files.writeString(grid, """
                 {"name": "g", "work": "%1$s/work", "out": "%1$s/out", "reference": "clean",
@@ -131,8 +130,7 @@ class ReproductionReportTest {
         cell(out, "a10", 1, 0.66, 0.50);        // fewer texts, less ACC
         cell(out, "a50", 1, 0.67, 0.52);        // MASR 12 above the floor: <= 15
         cell(out, "clip", 1, 0.60, 0.97);       // clipping leaves the backdoor and costs more ACC than RECIPE
-        cell(out, "neuba", 1, 0.69, 1.00);      // 60 above the floor
-        cell(out, "e1", 1, 0.69, 0.95);         // 55 left after epoch 1 (>= 30): gradual
+        cell(out, "e1", 1, 0.69, 0.95);         // 55 of BadPre's 59 points above the floor left after epoch 1: gradual
         cell(out, "e2", 1, 0.68, 0.80);
         cell(out, "e8", 1, 0.67, 0.48);         // 8 above the floor at the end; ACC range 2 points
         ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
