@@ -74,10 +74,12 @@ final class ExperimentCommand implements Main.Command {
             java.util.Set<String> needed = needed(cfg, steps);
             if (cl.hasOption("plan")) {
                 for (ExperimentConfig.Step s : steps) {
-                    boolean made = s.model() != null || Files.isDirectory(modelDir(cfg, s));
-                    System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(),
-                            made ? "ready" : needed.contains(s.name()) ? "to make" : "not needed (cells finished)",
-                            missingCells(cfg, s));
+                    boolean made = Files.isDirectory(modelDir(cfg, s));
+                    ExperimentConfig.Step parent = parent(cfg, s);
+                    String state = made ? "ready"
+                            : s.model() != null ? (parent != null ? "made by " + parent.name() : "missing: " + modelDir(cfg, s))
+                            : needed.contains(s.name()) ? "to make" : "not needed (cells finished)";
+                    System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(), state, missingCells(cfg, s));
                 }
                 return 0;
             }
