@@ -39,8 +39,9 @@ final class ExperimentCommand implements Main.Command {
     @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks.json; with --plan it may "
-                + "be given several times: what all of them together leave to run"));
+        o.addOption(Cli.opt("config", "FILE", "experiment config (JSON), e.g. configs/experiments/attacks.json; may be given "
+                + "several times: the grids run as one schedule (a model they share is made once), --plan prints what all "
+                + "of them together leave to run"));
         o.addOption(Cli.opt("only", "LIST", "comma-separated model names: make and evaluate only these (and what they are made from)"));
         o.addOption(Cli.opt("report-only", null, "rebuild the tables from the finished cells in the output directory"));
         o.addOption(Cli.opt("plan", null, "print what is left to make and evaluate, and an estimate of the time, then stop"));
@@ -50,30 +51,23 @@ final class ExperimentCommand implements Main.Command {
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
-        String[] cfgFiles = cl.getOptionValues("config");
-        if (cfgFiles != null && cfgFiles.length > 1) {
-            if (!cl.hasOption("plan") || cl.hasOption("only")) {
-                throw new ConfigException("--config: several configs are only for --plan (without --only), which prints what "
-                        + "all of them together leave to make and evaluate; run grids one config at a time");
-            }
-            List<ExperimentConfig> cfgs = new ArrayList<>();
-            for (String f : cfgFiles) cfgs.add(ExperimentConfig.read(Path.of(f)));
-            System.out.println(planUnion(cfgs));
-            return 0;
-        }
-        Path cfgFile = Path.of(cl.getOptionValue("config"));
-        ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
-        Path work = Path.of(cfg.work());
-        Path out = Path.of(cfg.out());
-        Files.createDirectories(out);
-        List<ExperimentConfig.Step> steps = selected(cfg, cl.getOptionValue("only"));
+        List<Path> cfgFiles = java.util.Arrays.stream(cl.getOptionValues("config")).map(Path::of).toList();
+        List<ExperimentConfig> cfgs = new ArrayList<>();
+        for (Path f : cfgFiles) cfgs.add(ExperimentConfig.read(f));
         long t0 = System.nanoTime();
         if (!cl.hasOption("report-only")) {
-            Progress progress = new Progress(cfg, steps);
-            System.out.println("== " + progress.remaining());
-            java.util.Set<String> needed = needed(cfg, steps);
+            if (cl.hasOption("plan") && cfgs.size() > 1) {
+                if (cl.hasOption("only")) throw new ConfigException("--plan with several --config takes no --only");
+                System.out.println(planUnion(cfgs));
+                return 0;
+            }
+            List<Item> items = items(cfgs, cl.getOptionValue("only"));
             if (cl.hasOption("plan")) {
-                for (ExperimentConfig.Step s : steps) {
+                ExperimentConfig cfg = cfgs.get(0);
+                java.util.Set<String> needed = needed(cfg, cfg.models());
+                System.out.println("== " + new Progress(items).remaining());
+                for (Item it : items) {
+                    ExperimentConfig.Step s = it.step();
                     boolean made = Files.isDirectory(modelDir(cfg, s));
                     ExperimentConfig.Step parent = parent(cfg, s);
                     String state = made ? "ready"
@@ -85,34 +79,101 @@ final class ExperimentCommand implements Main.Command {
             }
             int jobs = Cli.integer(cl, "jobs", 1);
             if (jobs < 1) throw new ConfigException("--jobs must be at least 1, was " + jobs);
-            List<ExperimentConfig.Step> toMake = new ArrayList<>();
-            for (ExperimentConfig.Step s : steps) {
-                Path dir = modelDir(cfg, s);
-                if (s.model() != null) {
-                    System.out.printf("== %s: %s%n", s.name(), dir);
-                } else if (Files.isDirectory(dir)) {
-                    checkRecipe(cfg, s, work);
-                    System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
-                } else if (!needed.contains(s.name())) {
-                    System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
-                } else {
-                    checkRecipe(cfg, s, work);
-                    toMake.add(s);
-                }
-            }
-            new Schedule(cfg, steps, toMake, progress, jobs, t0, Stage::run).run();
+            run(items, jobs, t0, Stage::run);
         }
-        report(cfg, cfgFile, out);
-        System.out.printf("experiment %s: %s%n", cfg.name(), elapsed(t0));
+        for (int i = 0; i < cfgs.size(); i++) {
+            Files.createDirectories(Path.of(cfgs.get(i).out()));
+            report(cfgs.get(i), cfgFiles.get(i), Path.of(cfgs.get(i).out()));
+        }
+        System.out.printf("experiment %s: %s%n", String.join(", ", cfgs.stream().map(ExperimentConfig::name).toList()), elapsed(t0));
         return 0;
     }
 
     /**
-     * Runs the stages of a grid, up to {@code jobs} at a time (each a child JVM): a model is made once the model it is
-     * made from is there, and evaluated once it is made. With more than one job each stage gets cores/jobs threads
-     * and 1/jobs of the memory, and writes its output to {@code <work>/logs/<model>-make.log} or
-     * {@code -evaluate.log}. Two single-threaded stages side by side do about 1.3x the work of one two-threaded stage
-     * on 2 cores (BENCHMARKS.md, "Stages side by side"): much of a step is single-threaded session overhead.
+     * A step of one grid. Grids given together run as one schedule in which a model (its directory) and a model's
+     * evaluation directory are shared: configs with the same work and out directories make a model once.
+     */
+    record Item(ExperimentConfig cfg, ExperimentConfig.Step step) {
+        Path modelKey() {
+            return modelDir(cfg, step).toAbsolutePath().normalize();
+        }
+
+        Path evalKey() {
+            return Path.of(cfg.out()).resolve("eval").resolve(step.slug()).toAbsolutePath().normalize();
+        }
+
+        /** The step its model is made from, in the same grid; null for a model given by path or name. */
+        Item parent() {
+            ExperimentConfig.Step p = ExperimentCommand.parent(cfg, step);
+            return p == null ? null : new Item(cfg, p);
+        }
+    }
+
+    /**
+     * The steps to run of every grid: all, or those named in {@code only} (comma-separated) and what they are made
+     * from. A name must be a model of at least one grid.
+     */
+    static List<Item> items(List<ExperimentConfig> cfgs, String only) {
+        List<Item> items = new ArrayList<>();
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (ExperimentConfig cfg : cfgs) cfg.models().forEach(s -> known.add(s.name()));
+        if (only != null) {
+            for (String n : only.split(",")) {
+                if (!known.contains(n.strip())) {
+                    throw new ConfigException("--only: no model named '" + n.strip() + "' in "
+                            + String.join(", ", cfgs.stream().map(ExperimentConfig::name).toList()) + "; the models are " + known);
+                }
+            }
+        }
+        for (ExperimentConfig cfg : cfgs) {
+            String mine = only;
+            if (only != null && cfgs.size() > 1) {
+                // the names this grid has; a grid with none of them adds nothing
+                List<String> here = java.util.Arrays.stream(only.split(",")).map(String::strip)
+                        .filter(n -> cfg.models().stream().anyMatch(s -> s.name().equals(n))).toList();
+                if (here.isEmpty()) continue;
+                mine = String.join(",", here);
+            }
+            for (ExperimentConfig.Step s : selected(cfg, mine)) items.add(new Item(cfg, s));
+        }
+        return items;
+    }
+
+    /**
+     * Checks every made model's recipe, decides what must be made (models whose cells are left, and what they are
+     * made from) and runs the schedule, {@code jobs} stages at a time.
+     */
+    static void run(List<Item> items, int jobs, long t0, Schedule.Runner runner) throws Exception {
+        java.util.Set<Path> toMake = new java.util.LinkedHashSet<>();
+        Map<ExperimentConfig, java.util.Set<String>> needed = new java.util.IdentityHashMap<>();
+        for (Item it : items) {
+            ExperimentConfig cfg = it.cfg();
+            ExperimentConfig.Step s = it.step();
+            Path dir = modelDir(cfg, s);
+            if (s.model() != null) {
+                System.out.printf("== %s: %s%n", s.name(), dir);
+            } else if (Files.isDirectory(dir)) {
+                checkRecipe(cfg, s, Path.of(cfg.work()));
+                System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
+            } else if (!needed.computeIfAbsent(cfg, c -> needed(c, c.models())).contains(s.name())) {
+                System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
+            } else {
+                checkRecipe(cfg, s, Path.of(cfg.work()));
+                toMake.add(it.modelKey());
+            }
+        }
+        Progress progress = new Progress(items, toMake.size());
+        System.out.println("== " + progress.remaining());
+        new Schedule(items, toMake, progress, jobs, t0, runner).run();
+    }
+
+    /**
+     * Runs the stages of one or more grids, up to {@code jobs} at a time (each a child JVM): a model is made once the
+     * model it is made from is there, and evaluated once it is made; evaluations into the same directory run one after
+     * another. With more than one job each stage gets cores/jobs threads and 1/jobs of the memory, and writes its
+     * output to {@code <work>/logs/<model>-make.log} or {@code -evaluate.log}. Two single-threaded stages side by side
+     * do about 1.3x the work of one two-threaded stage on 2 cores (BENCHMARKS.md, "Stages side by side"): much of a
+     * step is single-threaded session overhead.
      */
     static final class Schedule {
         /** Runs one stage to its end ({@link Stage#run} in a grid; something that records the calls in tests). */
@@ -121,22 +182,20 @@ final class ExperimentCommand implements Main.Command {
         }
 
         private final Runner runner;
-        private final ExperimentConfig cfg;
-        private final List<ExperimentConfig.Step> steps;
-        private final java.util.Set<String> toMake;
+        private final List<Item> items;
+        private final java.util.Set<Path> toMake;
         private final Progress progress;
         private final int jobs;
         private final long t0;
-        private final Map<String, java.util.concurrent.CompletableFuture<Void>> made = new java.util.HashMap<>();
+        private final Map<Path, java.util.concurrent.CompletableFuture<Void>> made = new java.util.HashMap<>();
+        private final Map<Path, java.util.concurrent.CompletableFuture<Void>> evaluated = new java.util.HashMap<>();
         private final java.util.concurrent.ExecutorService pool;
         private final java.util.concurrent.CompletableFuture<Void> failed = new java.util.concurrent.CompletableFuture<>();
 
-        Schedule(ExperimentConfig cfg, List<ExperimentConfig.Step> steps, List<ExperimentConfig.Step> toMake, Progress progress,
-                 int jobs, long t0, Runner runner) {
+        Schedule(List<Item> items, java.util.Set<Path> toMake, Progress progress, int jobs, long t0, Runner runner) {
             this.runner = runner;
-            this.cfg = cfg;
-            this.steps = steps;
-            this.toMake = new java.util.HashSet<>(toMake.stream().map(ExperimentConfig.Step::name).toList());
+            this.items = items;
+            this.toMake = toMake;
             this.progress = progress;
             this.jobs = jobs;
             this.t0 = t0;
@@ -145,9 +204,15 @@ final class ExperimentCommand implements Main.Command {
 
         void run() throws Exception {
             List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
-            for (ExperimentConfig.Step s : steps) {
-                all.add(made(s));
-                if (s.evaluate()) all.add(made(s).thenRunAsync(() -> stage(() -> evaluate(s)), pool));
+            for (Item it : items) {
+                all.add(made(it));
+                if (!it.step().evaluate()) continue;
+                java.util.concurrent.CompletableFuture<Void> before = evaluated.getOrDefault(it.evalKey(),
+                        java.util.concurrent.CompletableFuture.completedFuture(null));
+                java.util.concurrent.CompletableFuture<Void> f = java.util.concurrent.CompletableFuture.allOf(made(it), before)
+                        .thenRunAsync(() -> stage(() -> evaluate(it)), pool);
+                evaluated.put(it.evalKey(), f);
+                all.add(f);
             }
             java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.allOf(
                     all.toArray(java.util.concurrent.CompletableFuture[]::new));
@@ -164,15 +229,15 @@ final class ExperimentCommand implements Main.Command {
             pool.shutdown();
         }
 
-        /** Completes when {@code s}'s model is on disk: at once, or after what it is made from and then itself. */
-        private java.util.concurrent.CompletableFuture<Void> made(ExperimentConfig.Step s) {
-            java.util.concurrent.CompletableFuture<Void> f = made.get(s.name());
+        /** Completes when the item's model is on disk: at once, or after what it is made from and then itself. */
+        private java.util.concurrent.CompletableFuture<Void> made(Item it) {
+            java.util.concurrent.CompletableFuture<Void> f = made.get(it.modelKey());
             if (f != null) return f;
-            ExperimentConfig.Step parent = parent(cfg, s);
+            Item parent = it.parent();
             java.util.concurrent.CompletableFuture<Void> before = parent == null
                     ? java.util.concurrent.CompletableFuture.completedFuture(null) : made(parent);
-            f = toMake.contains(s.name()) ? before.thenRunAsync(() -> stage(() -> make(s)), pool) : before;
-            made.put(s.name(), f);
+            f = toMake.contains(it.modelKey()) ? before.thenRunAsync(() -> stage(() -> make(it)), pool) : before;
+            made.put(it.modelKey(), f);
             return f;
         }
 
@@ -189,13 +254,15 @@ final class ExperimentCommand implements Main.Command {
             }
         }
 
-        private Stage.Share share(ExperimentConfig.Step s, String what) {
+        private Stage.Share share(Item it, String what) {
             return jobs == 1 ? Stage.Share.WHOLE
-                    : Stage.Share.oneOf(jobs, Path.of(cfg.work()).resolve("logs").resolve(s.slug() + "-" + what + ".log"));
+                    : Stage.Share.oneOf(jobs, Path.of(it.cfg().work()).resolve("logs").resolve(it.step().slug() + "-" + what + ".log"));
         }
 
-        private void make(ExperimentConfig.Step s) throws Exception {
-            Stage.Share share = share(s, "make");
+        private void make(Item it) throws Exception {
+            ExperimentConfig cfg = it.cfg();
+            ExperimentConfig.Step s = it.step();
+            Stage.Share share = share(it, "make");
             synchronized (progress) {
                 System.out.printf("== [%s] make %s%s; %s%n", elapsed(t0), s.name(), share.log() == null ? "" : " (log " + share.log() + ")",
                         progress.remaining());
@@ -208,7 +275,9 @@ final class ExperimentCommand implements Main.Command {
             }
         }
 
-        private void evaluate(ExperimentConfig.Step s) throws Exception {
+        private void evaluate(Item it) throws Exception {
+            ExperimentConfig cfg = it.cfg();
+            ExperimentConfig.Step s = it.step();
             int cells = missingCells(cfg, s);
             if (cells == 0) {
                 // nothing to run: the committed cells stand. A model re-made on another machine may differ from the
@@ -222,7 +291,7 @@ final class ExperimentCommand implements Main.Command {
                 }
                 return;
             }
-            Stage.Share share = share(s, "evaluate");
+            Stage.Share share = share(it, "evaluate");
             synchronized (progress) {
                 System.out.printf("== [%s] evaluate %s (%d cells to run)%s; %s%n", elapsed(t0), s.name(), cells,
                         share.log() == null ? "" : " (log " + share.log() + ")", progress.remaining());
@@ -241,7 +310,6 @@ final class ExperimentCommand implements Main.Command {
      * the averages of this run so far (before any finished: about 15 min a model, 3 min a cell at mini scale).
      */
     static final class Progress {
-        private final ExperimentConfig cfg;
         private int models;
         private int cells;
         private long makeNanos;
@@ -249,13 +317,19 @@ final class ExperimentCommand implements Main.Command {
         private long cellNanos;
         private int cellCount;
 
-        Progress(ExperimentConfig cfg, List<ExperimentConfig.Step> steps) {
-            this.cfg = cfg;
-            java.util.Set<String> needed = needed(cfg, steps);
-            for (ExperimentConfig.Step s : steps) {
-                if (s.model() == null && !Files.isDirectory(modelDir(cfg, s)) && needed.contains(s.name())) models++;
-                cells += ExperimentCommand.missingCells(cfg, s);
+        /** {@code models} to make, and every item's missing cells (a cell shared by two grids counted once). */
+        Progress(List<Item> items, int models) {
+            this.models = models;
+            java.util.Set<Path> seen = new java.util.HashSet<>();
+            for (Item it : items) {
+                if (seen.add(it.evalKey())) cells += missingCells(it.cfg(), it.step());
             }
+        }
+
+        /** For a plan: what the items leave to make (the models whose cells are left, and what they are made from). */
+        Progress(List<Item> items) {
+            this(items, (int) items.stream().filter(it -> it.step().model() == null && !Files.isDirectory(it.modelKey())
+                    && needed(it.cfg(), it.cfg().models()).contains(it.step().name())).map(Item::modelKey).distinct().count());
         }
 
         void made(long nanos) {

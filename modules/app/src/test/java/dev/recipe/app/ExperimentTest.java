@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -244,10 +245,6 @@ class ExperimentTest {
         }
     }
 
-    private static List<ExperimentConfig.Step> toMake(ExperimentConfig cfg) {
-        return cfg.models().stream().filter(s -> s.model() == null).toList();
-    }
-
     @Test
     void stagesRunSideBySideOnlyOnceWhatTheyNeedIsMade(@TempDir Path dir) throws Exception {
         String grid = GRID.formatted(dir, dir, dir).replace("\"tasks\": [\"sst2\"]}]}", """
@@ -255,8 +252,7 @@ class ExperimentTest {
                 {"name": "NeuBA + FP", "from": "NeuBA", "defense": "fp"}]}""");
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid));
         Recorder r = new Recorder();
-        new ExperimentCommand.Schedule(cfg, cfg.models(), toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 2,
-                System.nanoTime(), r).run();
+        ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 2, System.nanoTime(), r);
         assertEquals(2, r.most.get(), r.events.toString());
         assertEquals(14, r.events.size(), r.events.toString());   // 3 makes, 4 evaluations (clean's too)
         int neubaMade = r.at("end attack neuba");
@@ -271,18 +267,42 @@ class ExperimentTest {
         }
 
         Recorder one = new Recorder();
-        new ExperimentCommand.Schedule(cfg, cfg.models(), toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 1,
-                System.nanoTime(), one).run();
+        ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 1, System.nanoTime(), one);
         assertEquals(1, one.most.get());
         assertTrue(one.shares.stream().allMatch(share -> share == Stage.Share.WHOLE));
 
         // a failed stage stops the grid with its error; nothing made from the failed model runs
         Recorder failing = new Recorder();
         failing.failOn = "attack neuba";
-        Exception e = assertThrows(IllegalStateException.class, () -> new ExperimentCommand.Schedule(cfg, cfg.models(),
-                toMake(cfg), new ExperimentCommand.Progress(cfg, cfg.models()), 2, System.nanoTime(), failing).run());
+        Exception e = assertThrows(IllegalStateException.class,
+                () -> ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 2, System.nanoTime(), failing));
         assertTrue(e.getMessage().contains("stage failed: attack neuba"), e.getMessage());
         assertTrue(failing.events.stream().noneMatch(x -> x.contains("neuba-")), failing.events.toString());
+    }
+
+    @Test
+    void gridsGivenTogetherMakeASharedModelOnceAndEvaluateADirectoryOneStageAtATime(@TempDir Path dir) throws Exception {
+        ExperimentConfig a = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        // another grid on the same work and out directories: the same NeuBA and clean model, other seeds, one more defense
+        ExperimentConfig b = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)
+                .replace("\"name\": \"grid\"", "\"name\": \"other\"").replace("\"seeds\": [1, 2]", "\"seeds\": [3]")
+                .replace("\"tasks\": [\"sst2\"]}]}", "\"tasks\": [\"sst2\"]},\n{\"name\": \"NeuBA + FP\", \"from\": \"NeuBA\", \"defense\": \"fp\"}]}")));
+        Recorder r = new Recorder();
+        ExperimentCommand.run(ExperimentCommand.items(List.of(a, b), null), 2, System.nanoTime(), r);
+        assertEquals(1, r.events.stream().filter(x -> x.equals("start attack neuba")).count(), r.events.toString());
+        assertEquals(1, r.events.stream().filter(x -> x.equals("start purify neuba-recipe")).count(), r.events.toString());
+        // NeuBA is evaluated for both grids (seeds 1, 2 and seed 3), one after the other
+        List<Integer> starts = new ArrayList<>(), ends = new ArrayList<>();
+        for (int i = 0; i < r.events.size(); i++) {
+            if (r.events.get(i).equals("start evaluate neuba")) starts.add(i);
+            if (r.events.get(i).equals("end evaluate neuba")) ends.add(i);
+        }
+        assertEquals(2, starts.size(), r.events.toString());
+        assertTrue(starts.get(1) > ends.get(0), "the second evaluation of NeuBA starts after the first ends: " + r.events);
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentCommand.items(List.of(a, b), "NeuBA + PF"));
+        assertTrue(e.getMessage().contains("'NeuBA + PF'") && e.getMessage().contains("NeuBA + FP"), e.getMessage());
+        assertEquals(List.of("clean", "NeuBA", "NeuBA + FP"),
+                ExperimentCommand.items(List.of(a, b), "NeuBA + FP").stream().map(it -> it.step().name()).toList());
     }
 
     @Test
