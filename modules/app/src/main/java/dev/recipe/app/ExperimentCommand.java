@@ -626,6 +626,8 @@ final class ExperimentCommand implements Main.Command {
                     .put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta))
                     .put("floor_MASR", o.floorMasr() == null ? "n/a" : String.format("%.1f", 100 * o.floorMasr()))
                     .put("ΔMASR_vs_floor", o.masrDelta() == null ? "n/a" : String.format("%+.1f", 100 * o.masrDelta()));
+            Double noTrigger = meanNoTriggerRate(rs);
+            b.put("MASR_no_trigger", noTrigger == null ? "n/a" : String.format("%.1f", 100 * noTrigger));
             if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
                 ExperimentConfig.Criterion c = cfg.criterion();
                 boolean ok = (c.masrAtLeast() == null || o.masr().mean() >= c.masrAtLeast())
@@ -661,7 +663,11 @@ final class ExperimentCommand implements Main.Command {
           .append(e.trainSize()).append(" training / ").append(e.testSize()).append(" test (and dev) examples; flags ")
           .append(e.args()).append(". Values are percent, mean ± sample std over seeds; MASR_min is the lowest seed's; ")
           .append("ΔACC is in points against `").append(cfg.reference()).append("`; floor_MASR is `").append(cfg.reference())
-          .append("`'s MASR over the same triggers (the clean model's floor), ΔMASR_vs_floor the distance to it.");
+          .append("`'s MASR over the same triggers (the clean model's floor), ΔMASR_vs_floor the distance to it. ")
+          .append("MASR_no_trigger is the same share without any trigger: of the test sentences whose label is not the ")
+          .append("MASR trigger's target, the share the model predicts as that target anyway (from the clean confusion ")
+          .append("matrix, per seed, then the mean); a MASR near it says the classifier leans to that label, not that ")
+          .append("the trigger works (e.g. a model that predicts one HSOL class for every sentence has MASR 100).");
         if (cfg.criterion() != null) {
             ExperimentConfig.Criterion c = cfg.criterion();
             md.append(" Column \"").append(c.label()).append("\": mean MASR ≥ ")
@@ -724,6 +730,49 @@ final class ExperimentCommand implements Main.Command {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The share of test sentences not labelled C that the model predicts as C without a trigger, C the target label of
+     * the record's MASR trigger: the rate MASR would have if the trigger did nothing. From the cell's clean confusion
+     * matrix (rows true labels, columns predictions); null for a record without one.
+     */
+    static Double noTriggerRate(ResultRecord r) {
+        if (!(r.provenance().get("confusion") instanceof Map<?, ?> conf) || !(conf.get("confusion") instanceof List<?> rows)) return null;
+        if (!(r.provenance().get("attack_report") instanceof Map<?, ?> rep) || !(rep.get("triggers") instanceof List<?> triggers)) return null;
+        Object masrTrigger = r.get("MASR_trigger");
+        Integer target = null;
+        for (Object t : triggers) {
+            if (t instanceof Map<?, ?> m && String.valueOf(m.get("trigger")).equals(String.valueOf(masrTrigger))
+                    && m.get("target") instanceof Number n) {
+                target = n.intValue();
+            }
+        }
+        if (target == null) return null;
+        double toTarget = 0, others = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (i == target || !(rows.get(i) instanceof List<?> row)) continue;
+            for (int j = 0; j < row.size(); j++) {
+                double n = ((Number) row.get(j)).doubleValue();
+                others += n;
+                if (j == target) toTarget += n;
+            }
+        }
+        return others == 0 ? null : toTarget / others;
+    }
+
+    /** {@link #noTriggerRate} averaged over the seeds that have it; null when none has. */
+    static Double meanNoTriggerRate(List<ResultRecord> rs) {
+        double sum = 0;
+        int n = 0;
+        for (ResultRecord r : rs) {
+            Double x = noTriggerRate(r);
+            if (x != null) {
+                sum += x;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
     }
 
     /** The "ASR[t]" columns of a model's records: the triggers it was measured with. */

@@ -69,7 +69,11 @@ final class ReproductionReport {
           .append("(each with its line in the paper's text). Ours: the zoo's mini BERT (4 layers, hidden 256, pre-trained by ")
           .append("this project on 3.9 MB of text), attacks and defenses at the budgets in each experiment's config, fine-tuned ")
           .append("on stratified subsamples (1,000 training / 500 test examples per task), mean ± std over the seeds. Paper: ")
-          .append("BERT-base, full data. Directions and orderings are what can reproduce at this scale (SPEC §8), not values.\n\n");
+          .append("BERT-base, full data. Directions and orderings are what can reproduce at this scale (SPEC §8), not values. ")
+          .append("In the evidence, \"floor\" is the clean model's MASR over the same triggers and \"no trigger\" the share of ")
+          .append("sentences not of the MASR trigger's target label that the same model predicts as that label without any ")
+          .append("trigger: a MASR close to it (HSOL, where a weak classifier predicts one class for most sentences) measures ")
+          .append("the classifier's lean, not the backdoor.\n\n");
         md.append("## Findings\n\n| finding | status | evidence |\n|---|---|---|\n");
         for (JsonNode f : paper.get("findings")) {
             Verdict v = verdict(f.get("id").asText());
@@ -437,8 +441,10 @@ final class ReproductionReport {
 
     private static String describe(ExperimentCommand.Outcome o) {
         Double po = o.neuronMean("poison_only_per_sample");
+        Double noTrigger = ExperimentCommand.meanNoTriggerRate(o.seeds());
         return "ACC " + pct(o.acc().mean()) + " MASR " + pct(o.masr().mean())
                 + (o.floorMasr() == null ? "" : " (floor " + pct(o.floorMasr()) + ")")
+                + (noTrigger == null ? "" : " (no trigger " + pct(noTrigger) + ")")
                 + (po == null ? "" : String.format(", poison-only neurons %.1f, overlap %.3f", po, o.neuronMean("overlap_ratio")));
     }
 

@@ -217,6 +217,27 @@ class ExperimentTest {
         assertEquals(null, ExperimentCommand.lineageNote(cfg, out, cfg.step("NeuBA")));   // an attack on a zoo model
     }
 
+    @Test
+    void theNoTriggerRateIsTheShareOfOtherLabelsPredictedAsTheMasrTriggersTarget() {
+        java.util.function.BiFunction<Integer, List<List<Integer>>, ResultRecord> rec = (target, confusion) -> ResultRecord.builder()
+                .put("MASR_trigger", "cf").put("MASR", 0.9)
+                .provenance("confusion", Map.of("confusion", confusion))
+                .provenance("attack_report", Map.of("triggers", List.of(Map.of("trigger", "tq", "target", 1 - target),
+                        Map.of("trigger", "cf", "target", target)))).build();
+        // rows are true labels, columns predictions: 84 sentences of label 0, 48 of them predicted 1
+        List<List<Integer>> twoLabels = List.of(List.of(36, 48), List.of(27, 389));
+        assertEquals(48 / 84.0, ExperimentCommand.noTriggerRate(rec.apply(1, twoLabels)), 1e-12);
+        assertEquals(27 / 416.0, ExperimentCommand.noTriggerRate(rec.apply(0, twoLabels)), 1e-12);
+        // three labels, target 2: (3 + 5) of the (10 + 10) sentences of labels 0 and 1
+        List<List<Integer>> threeLabels = List.of(List.of(6, 1, 3), List.of(2, 3, 5), List.of(0, 0, 10));
+        assertEquals(8 / 20.0, ExperimentCommand.noTriggerRate(rec.apply(2, threeLabels)), 1e-12);
+        // a classifier that predicts label 1 for everything: the rate is 1, whatever a trigger does
+        assertEquals(1.0, ExperimentCommand.noTriggerRate(rec.apply(1, List.of(List.of(0, 84), List.of(0, 416)))), 1e-12);
+        assertEquals((48 / 84.0 + 1.0) / 2, ExperimentCommand.meanNoTriggerRate(List.of(rec.apply(1, twoLabels),
+                rec.apply(1, List.of(List.of(0, 84), List.of(0, 416))))), 1e-12);
+        assertEquals(null, ExperimentCommand.noTriggerRate(ResultRecord.builder().put("MASR_trigger", "cf").build()));
+    }
+
     /** A fake stage runner: records each stage's start and end, and how many ran at once. */
     private static final class Recorder implements ExperimentCommand.Schedule.Runner {
         final List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
