@@ -64,7 +64,7 @@ final class ExperimentCommand implements Main.Command {
             List<Item> items = items(cfgs, cl.getOptionValue("only"));
             if (cl.hasOption("plan")) {
                 ExperimentConfig cfg = cfgs.get(0);
-                java.util.Set<String> needed = needed(cfg, cfg.models());
+                java.util.Set<String> needed = needed(items).getOrDefault(cfg, java.util.Set.of());
                 System.out.println("== " + new Progress(items).remaining());
                 for (Item it : items) {
                     ExperimentConfig.Step s = it.step();
@@ -87,6 +87,15 @@ final class ExperimentCommand implements Main.Command {
         }
         System.out.printf("experiment %s: %s%n", String.join(", ", cfgs.stream().map(ExperimentConfig::name).toList()), elapsed(t0));
         return 0;
+    }
+
+    /** The names of the models the items need, per grid: {@link #needed} over that grid's selected steps. */
+    static Map<ExperimentConfig, java.util.Set<String>> needed(List<Item> items) {
+        Map<ExperimentConfig, List<ExperimentConfig.Step>> byGrid = new java.util.IdentityHashMap<>();
+        for (Item it : items) byGrid.computeIfAbsent(it.cfg(), c -> new ArrayList<>()).add(it.step());
+        Map<ExperimentConfig, java.util.Set<String>> needed = new java.util.IdentityHashMap<>();
+        byGrid.forEach((cfg, steps) -> needed.put(cfg, needed(cfg, steps)));
+        return needed;
     }
 
     /**
@@ -145,7 +154,7 @@ final class ExperimentCommand implements Main.Command {
      */
     static void run(List<Item> items, int jobs, long t0, Schedule.Runner runner) throws Exception {
         java.util.Set<Path> toMake = new java.util.LinkedHashSet<>();
-        Map<ExperimentConfig, java.util.Set<String>> needed = new java.util.IdentityHashMap<>();
+        Map<ExperimentConfig, java.util.Set<String>> needed = needed(items);
         for (Item it : items) {
             ExperimentConfig cfg = it.cfg();
             ExperimentConfig.Step s = it.step();
@@ -155,7 +164,7 @@ final class ExperimentCommand implements Main.Command {
             } else if (Files.isDirectory(dir)) {
                 checkRecipe(cfg, s, Path.of(cfg.work()));
                 System.out.printf("== %s: made earlier, %s%n", s.name(), dir);
-            } else if (!needed.computeIfAbsent(cfg, c -> needed(c, c.models())).contains(s.name())) {
+            } else if (!needed.get(cfg).contains(s.name())) {
                 System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
             } else {
                 checkRecipe(cfg, s, Path.of(cfg.work()));
@@ -328,8 +337,12 @@ final class ExperimentCommand implements Main.Command {
 
         /** For a plan: what the items leave to make (the models whose cells are left, and what they are made from). */
         Progress(List<Item> items) {
-            this(items, (int) items.stream().filter(it -> it.step().model() == null && !Files.isDirectory(it.modelKey())
-                    && needed(it.cfg(), it.cfg().models()).contains(it.step().name())).map(Item::modelKey).distinct().count());
+            this(items, toMake(items, needed(items)));
+        }
+
+        private static int toMake(List<Item> items, Map<ExperimentConfig, java.util.Set<String>> needed) {
+            return (int) items.stream().filter(it -> it.step().model() == null && !Files.isDirectory(it.modelKey())
+                    && needed.get(it.cfg()).contains(it.step().name())).map(Item::modelKey).distinct().count();
         }
 
         void made(long nanos) {
