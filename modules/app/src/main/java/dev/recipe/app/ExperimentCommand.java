@@ -171,7 +171,7 @@ final class ExperimentCommand implements Main.Command {
                 toMake.add(it.modelKey());
             }
         }
-        Progress progress = new Progress(items, toMake.size());
+        Progress progress = new Progress(items, toMake);
         System.out.println("== " + progress.remaining());
         new Schedule(items, toMake, progress, jobs, t0, runner).run();
     }
@@ -279,7 +279,7 @@ final class ExperimentCommand implements Main.Command {
             long t = System.nanoTime();
             runner.run(share, makeArgs(cfg, s, modelDir(cfg, s), Path.of(cfg.work())).toArray(String[]::new));
             synchronized (progress) {
-                progress.made((System.nanoTime() - t) / jobs);
+                progress.made(Progress.isAttack(it), (System.nanoTime() - t) / jobs);
                 System.out.printf("== [%s] made %s; %s%n", elapsed(t0), s.name(), progress.remaining());
             }
         }
@@ -315,20 +315,28 @@ final class ExperimentCommand implements Main.Command {
     }
 
     /**
-     * What is left to run and how long it should take: models to make and (task, seed) cells to evaluate, timed by
-     * the averages of this run so far (before any finished: about 15 min a model, 3 min a cell at mini scale).
+     * What is left to run and how long it should take: attacks and defenses to make and (task, seed) cells to
+     * evaluate, each kind timed by the average of this run so far, or by its prior ({@link #ATTACK_MINUTES},
+     * {@link #DEFENSE_MINUTES}, {@link #CELL_MINUTES}) until one of that kind has finished.
      */
     static final class Progress {
-        private int models;
+        private int attacks;
+        private int defenses;
         private int cells;
-        private long makeNanos;
-        private int madeCount;
-        private long cellNanos;
-        private int cellCount;
+        private final long[] nanos = new long[3];
+        private final int[] done = new int[3];
+        private static final int ATTACK = 0, DEFENSE = 1, CELL = 2;
+        private static final double[] PRIOR_SECONDS = {ATTACK_MINUTES * 60, DEFENSE_MINUTES * 60, CELL_MINUTES * 60};
 
-        /** {@code models} to make, and every item's missing cells (a cell shared by two grids counted once). */
-        Progress(List<Item> items, int models) {
-            this.models = models;
+        Progress(int attacks, int defenses, int cells) {
+            this.attacks = attacks;
+            this.defenses = defenses;
+            this.cells = cells;
+        }
+
+        /** The models in {@code toMake} (keys of items), and every item's missing cells (a shared cell counted once). */
+        Progress(List<Item> items, java.util.Set<Path> toMake) {
+            this(kindCount(items, toMake, true), kindCount(items, toMake, false), 0);
             java.util.Set<Path> seen = new java.util.HashSet<>();
             for (Item it : items) {
                 if (seen.add(it.evalKey())) cells += missingCells(it.cfg(), it.step());
@@ -340,31 +348,54 @@ final class ExperimentCommand implements Main.Command {
             this(items, toMake(items, needed(items)));
         }
 
-        private static int toMake(List<Item> items, Map<ExperimentConfig, java.util.Set<String>> needed) {
-            return (int) items.stream().filter(it -> it.step().model() == null && !Files.isDirectory(it.modelKey())
-                    && needed.get(it.cfg()).contains(it.step().name())).map(Item::modelKey).distinct().count();
+        private static int kindCount(List<Item> items, java.util.Set<Path> toMake, boolean attack) {
+            return (int) items.stream().filter(it -> toMake.contains(it.modelKey()) && isAttack(it) == attack)
+                    .map(Item::modelKey).distinct().count();
         }
 
-        void made(long nanos) {
-            models--;
-            makeNanos += nanos;
-            madeCount++;
+        private static java.util.Set<Path> toMake(List<Item> items, Map<ExperimentConfig, java.util.Set<String>> needed) {
+            java.util.Set<Path> keys = new java.util.HashSet<>();
+            for (Item it : items) {
+                if (it.step().model() == null && !Files.isDirectory(it.modelKey())
+                        && needed.get(it.cfg()).contains(it.step().name())) keys.add(it.modelKey());
+            }
+            return keys;
+        }
+
+        static boolean isAttack(Item it) {
+            return it.step().attack() != null;
+        }
+
+        void made(boolean attack, long nanos) {
+            if (attack) attacks--;
+            else defenses--;
+            record(attack ? ATTACK : DEFENSE, 1, nanos);
         }
 
         void evaluated(int ran, long nanos) {
             cells -= ran;
-            if (ran > 0) {
-                cellNanos += nanos;
-                cellCount += ran;
-            }
+            if (ran > 0) record(CELL, ran, nanos);
+        }
+
+        private void record(int kind, int n, long ns) {
+            nanos[kind] += ns;
+            done[kind] += n;
+        }
+
+        private double seconds(int kind) {
+            return done[kind] == 0 ? PRIOR_SECONDS[kind] : nanos[kind] / 1e9 / done[kind];
+        }
+
+        /** Seconds left, one stage at a time. */
+        long eta() {
+            return Math.round(attacks * seconds(ATTACK) + defenses * seconds(DEFENSE) + cells * seconds(CELL));
         }
 
         String remaining() {
-            double perModel = madeCount == 0 ? 15 * 60 : makeNanos / 1e9 / madeCount;
-            double perCell = cellCount == 0 ? CELL_MINUTES * 60 : cellNanos / 1e9 / cellCount;
-            long eta = Math.round(models * perModel + cells * perCell);
-            return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", models, cells,
-                    eta / 3600, eta / 60 % 60, madeCount + cellCount == 0 ? " (prior estimate)" : "");
+            long eta = eta();
+            boolean prior = done[ATTACK] + done[DEFENSE] + done[CELL] == 0;
+            return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", attacks + defenses,
+                    cells, eta / 3600, eta / 60 % 60, prior ? " (prior estimate)" : "");
         }
     }
 
@@ -402,11 +433,11 @@ final class ExperimentCommand implements Main.Command {
             }
             sb.append(String.format("   %-18s %3d models to make, %3d cells to evaluate%n", cfg.name(), m, c));
         }
-        double minutes = attacks.size() * ATTACK_MINUTES + defenses.size() * DEFENSE_MINUTES + cells.size() * CELL_MINUTES;
+        long minutes = new Progress(attacks.size(), defenses.size(), cells.size()).eta() / 60;
         sb.append(String.format("== all %d configs together: %d attacks and %d defenses to make, %d cells to evaluate: "
                         + "about %dh%02dm one stage at a time (prior: %.0f min an attack, %.0f a defense, %.0f a cell); "
                         + "--jobs 2 does about 1.3x the work per hour on 2 cores",
-                cfgs.size(), attacks.size(), defenses.size(), cells.size(), (long) minutes / 60, (long) minutes % 60,
+                cfgs.size(), attacks.size(), defenses.size(), cells.size(), minutes / 60, minutes % 60,
                 ATTACK_MINUTES, DEFENSE_MINUTES, CELL_MINUTES));
         return sb.toString();
     }

@@ -200,6 +200,19 @@ class ExperimentTest {
     }
 
     @Test
+    void timeLeftUsesPriorsByKindUntilThatKindHasBeenMeasured() {
+        var p = new ExperimentCommand.Progress(2, 3, 4);
+        // priors: 2 attacks x 25 min + 3 defenses x 4 + 4 cells x 3 = 74 min
+        assertEquals(74 * 60, p.eta());
+        assertTrue(p.remaining().endsWith("about 1h14m (prior estimate)"), p.remaining());
+        p.made(false, 10L * 60 * 1_000_000_000L);   // a defense took 10 min: the 2 left count 10 each, attacks keep 25
+        assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 4 * 3 * 60, p.eta());
+        p.evaluated(2, 2L * 60 * 1_000_000_000L);   // two cells in 2 min: 1 min each
+        assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 2 * 60, p.eta());
+        assertTrue(p.remaining().startsWith("left: 4 models to make, 2 cells to evaluate, about 1h12m"), p.remaining());
+    }
+
+    @Test
     void theReportSaysWhenADefendedModelWasMadeFromAnotherCopyOfItsParent(@TempDir Path dir) throws Exception {
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
         Path out = Path.of(cfg.out());
