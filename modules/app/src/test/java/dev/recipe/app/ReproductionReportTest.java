@@ -153,5 +153,18 @@ class ReproductionReportTest {
             assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), id + ": " + v.evidence());
         }
         assertEquals(ReproductionReport.Status.REPRODUCED, r.verdict("lambda-sweep").status());
+
+        // a fall of 7 points over the sweep (69 -> 62) against λ = 1 measured on 3 seeds: 68, 60, 76 (std 8)
+        cell(out, "r05", 1, 0.685, 0.60);
+        cell(out, "r1", 2, 0.60, 0.45);
+        cell(out, "r1", 3, 0.76, 0.45);
+        ReproductionReport.Verdict v = ReproductionReport.read(paper, List.of(grid)).verdict("lambda-acc-monotone-sst2");
+        assertEquals(ReproductionReport.Status.WITHIN_NOISE, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("λ=1.0 68.0 ± 8.0") && v.evidence().contains("7.0 points, is smaller than the largest "
+                + "seed std of a row, 8.0"), v.evidence());
+        cell(out, "r1", 2, 0.67, 0.45);         // 68, 67, 69: std 1
+        cell(out, "r1", 3, 0.69, 0.45);
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("lambda-acc-monotone-sst2");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
     }
 }
