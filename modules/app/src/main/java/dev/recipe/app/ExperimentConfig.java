@@ -155,13 +155,28 @@ public record ExperimentConfig(String name, String description, String work, Str
     /**
      * The paper's labels for a model: the tables its rows belong to and the attack / defense names used there
      * ("NeuBA", "POR", "BadPre" or "none"; "none", "clean", "RECIPE", "FP", "FP-GM", "FP-GA", "only-pretrain",
-     * "only-regularisation").
+     * "only-regularisation"), and the paper's model family the row stands for ("BERT", the default, or "RoBERTa").
      */
-    public record Paper(List<String> tables, String attack, String defense) {
+    public record Paper(List<String> tables, String attack, String defense, String model) {
         public Paper {
             if (tables == null || tables.isEmpty()) throw new ConfigException("models[].paper.tables: name at least one table id");
             if (attack == null || defense == null) throw new ConfigException("models[].paper: give 'attack' and 'defense'");
+            model = model == null ? "BERT" : model;
+            if (!List.of("BERT", "RoBERTa").contains(model)) {
+                throw new ConfigException("models[].paper.model: '" + model + "' is not a model of the paper's text tables; "
+                        + "allowed: BERT (default), RoBERTa");
+            }
             tables = List.copyOf(tables);
+        }
+
+        /** The attack as the report's tables name it: "NeuBA" for BERT, "NeuBA (RoBERTa)" for the other family. */
+        public String attackLabel() {
+            return labelFor(model, attack);
+        }
+
+        /** An attack name qualified by its model family, BERT's left bare. */
+        public static String labelFor(String model, String attack) {
+            return "BERT".equals(model) ? attack : attack + " (" + model + ")";
         }
     }
 

@@ -47,7 +47,7 @@ final class ReproductionReport {
             for (ExperimentCommand.Outcome o : ExperimentCommand.outcomes(cfg, Path.of(cfg.out()))) {
                 ExperimentConfig.Paper p = o.step().paper();
                 if (p == null) continue;
-                for (String t : p.tables()) ours.put(new Key(t, p.attack(), p.defense(), TASKS.getOrDefault(o.task(), o.task())), o);
+                for (String t : p.tables()) ours.put(new Key(t, p.attackLabel(), p.defense(), TASKS.getOrDefault(o.task(), o.task())), o);
             }
         }
     }
@@ -106,8 +106,10 @@ final class ReproductionReport {
         Map<List<String>, Map<String, String>> rows = new LinkedHashMap<>();
         Set<String> metrics = new LinkedHashSet<>();
         for (JsonNode r : t.get("rows")) {
-            if (!"BERT".equals(r.path("model").asText())) continue;
-            List<String> k = List.of(r.get("attack").asText(), r.get("defense").asText(), r.get("task").asText());
+            String model = r.path("model").asText();
+            if (!model.equals("BERT") && !model.equals("RoBERTa")) continue;
+            List<String> k = List.of(ExperimentConfig.Paper.labelFor(model, r.get("attack").asText()), r.get("defense").asText(),
+                    r.get("task").asText());
             String metric = r.get("metric").asText();
             String extra = extraLabel(r.path("extra"));
             List<String> key = extra.isEmpty() ? k : List.of(k.get(0), k.get(1) + " " + extra, k.get(2));

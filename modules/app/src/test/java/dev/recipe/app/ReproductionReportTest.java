@@ -18,7 +18,9 @@ class ReproductionReportTest {
             {"tables": [{"id": "table1", "paper_label": "Table 1", "what": "main", "rows": [
                {"model": "BERT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "ACC", "value": 92.2, "extra": {}},
                {"model": "BERT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 100.0, "extra": {}},
-               {"model": "BERT", "attack": "NeuBA", "defense": "RECIPE", "task": "SST-2", "metric": "MASR", "value": 12.28, "extra": {}}]}],
+               {"model": "BERT", "attack": "NeuBA", "defense": "RECIPE", "task": "SST-2", "metric": "MASR", "value": 12.28, "extra": {}},
+               {"model": "RoBERTa", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 99.5, "extra": {}},
+               {"model": "ViT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
              "findings": [{"id": "no-defense-masr-high", "text": "backdoors survive"},
                           {"id": "recipe-near-floor", "text": "RECIPE removes them"},
                           {"id": "lambda-sweep", "text": "lambda"}]}
@@ -86,6 +88,14 @@ class ReproductionReportTest {
         assertTrue(md.contains("| NeuBA | none | SST-2 | 92.2 / 64.5 ± 0.7 | 100.0 / 99.0 ± 1.4 | 2 |"), md);
         assertTrue(md.contains("| NeuBA | RECIPE | SST-2 | — / 61.0 ± 1.4 | 12.28 / 52.0 ± 2.8 | 2 |"), md);
         assertTrue(md.contains("**not reproduced**") && md.contains("not run yet"), md);
+        // the paper's RoBERTa rows have their own lines, matched by grid models whose paper block names the family
+        assertTrue(md.contains("| NeuBA (RoBERTa) | none | SST-2 | — / — | 99.5 / — | — |"), md);
+        assertTrue(!md.contains("| 1.0 /"), "rows of families outside the text tables are left out: " + md);
+        Files.writeString(grid, GRID.formatted(dir).replace("\"attack\": \"NeuBA\", \"defense\": \"none\"}",
+                "\"attack\": \"NeuBA\", \"defense\": \"none\", \"model\": \"RoBERTa\"}"));
+        md = ReproductionReport.read(paper, List.of(grid)).markdown();
+        assertTrue(md.contains("| NeuBA (RoBERTa) | none | SST-2 | — / 64.5 ± 0.7 | 99.5 / 99.0 ± 1.4 | 2 |"), md);
+        assertTrue(md.contains("| NeuBA | none | SST-2 | 92.2 / — | 100.0 / — | — |"), md);
     }
 
     private static String model(String name, String from, String tables, String attack, String defense) {
