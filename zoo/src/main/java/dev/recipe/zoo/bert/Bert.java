@@ -104,8 +104,10 @@ public final class Bert {
         if (heads.maskedLm()) pretrainLoss = maskedLmHead(sequence);
         if (heads.numLabels() > 0) classificationHead(pooled, heads.numLabels());
 
+        // RoBERTa (appendix v1): every parameter trainable, which in PyTorch leaves out what the masked-LM loss does
+        // not reach (the pooler gets no gradient there); the trainer refuses a trainable variable without one
         List<String> trainable = "roberta".equals(c.modelType())
-                ? List.of(".*")
+                ? List.of("^(?!" + java.util.regex.Pattern.quote(p + ".pooler.") + ")")
                 : List.of("\\.intermediate\\.dense\\.weight$");
         return new ModelSpec(c.modelType(), List.of(INPUT_IDS, ATTENTION_MASK), pooled.name(), "pooler",
                 neurons, neuronWeights, first.name(), regularised, trainable, pretrainLoss);

@@ -120,6 +120,23 @@ public record BertConfig(
         return "roberta".equals(modelType) ? padTokenId + 1 : 0;
     }
 
+    /** The longest token sequence (special tokens included) the position table holds. */
+    public int maxTokens() {
+        return maxPositions - positionOffset();
+    }
+
+    /**
+     * Refuses a sequence length the position table cannot hold (the native lookup would read past the table and crash
+     * the JVM instead of failing): {@code what} names the setting, e.g. "fine-tuning maxLen".
+     */
+    public void checkSequenceLength(int tokens, String what) {
+        if (tokens > maxTokens()) {
+            throw new ConfigException(what + " " + tokens + " is longer than this " + modelType + " model holds: "
+                    + maxTokens() + " tokens (max_position_embeddings " + maxPositions
+                    + (positionOffset() > 0 ? ", positions start at " + positionOffset() : "") + "); use at most " + maxTokens());
+        }
+    }
+
     /**
      * Reads a config.json: the project's own (strict: every key above, nothing else) or a HuggingFace one (recognised
      * by transformers_version, architectures or hidden_act; its architecture keys taken, the keys that change the

@@ -117,6 +117,7 @@ public final class Finetuning {
             throw new IllegalArgumentException("selection BEST_ON_DEV needs a dev set");
         }
         checkLabels(train, model.heads().numLabels(), "training");
+        model.config().checkSequenceLength(cfg.maxLen(), "fine-tuning maxLen");
         if (cfg.pooler() == PoolerMode.REINIT) model.reinitialise("\\.pooler\\.", cfg.seed());
         ClassificationBatches trainData = new ClassificationBatches(train, tok, cfg.maxLen(), cfg.batchSize(), true,
                 cfg.seed(), DataType.FLOAT);

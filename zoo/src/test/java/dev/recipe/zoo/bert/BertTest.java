@@ -67,6 +67,11 @@ class BertTest {
         assertEquals(1L, w.get("roberta.embeddings.token_type_embeddings.weight").shape()[0]);
         assertTrue(m.spec().regularised().contains("roberta.encoder.layer.1.attention.self.query.weight"));
         assertEquals(2 * 2, m.spec().regularised().size());
+        // RECIPE trains every parameter the masked-LM loss reaches: all but the pooler
+        List<String> trained = w.keySet().stream().filter(n -> m.spec().recipeTrainable().stream()
+                .anyMatch(p -> java.util.regex.Pattern.compile(p).matcher(n).find())).toList();
+        List<String> left = w.keySet().stream().filter(n -> !trained.contains(n)).sorted().toList();
+        assertEquals(List.of("roberta.pooler.dense.bias", "roberta.pooler.dense.weight"), left);
         // a 64-token input uses position rows 2..65
         INDArray ids = Nd4j.ones(DataType.INT, 1, 64).muli(7);
         INDArray out = m.graph().output(Map.of(Bert.INPUT_IDS, ids, Bert.ATTENTION_MASK, Nd4j.ones(DataType.FLOAT, 1, 64)),
