@@ -48,12 +48,22 @@ final class ExperimentCommand implements Main.Command {
         o.addOption(Cli.opt("jobs", "N", "run up to N stages (making or evaluating a model) side by side, each with cores/N threads "
                 + "and 1/N of the memory, its output in <work>/logs/<model>-<make|evaluate>.log (default 1: one at a time, "
                 + "on this console). On 2 cores, 2 does about 1.3x the work per hour"));
+        o.addOption(Cli.opt("publish", "MODEL=NAME", "copy a model this grid has made into zoo/models/NAME with the recipe "
+                + "that made it, then stop; a grid that must make a model by the same recipe copies it from the zoo instead "
+                + "(e.g. --publish NeuBA=neuba-mini; may be given several times)"));
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
         List<Path> cfgFiles = java.util.Arrays.stream(cl.getOptionValues("config")).map(Path::of).toList();
         List<ExperimentConfig> cfgs = new ArrayList<>();
         for (Path f : cfgFiles) cfgs.add(ExperimentConfig.read(f));
+        if (cl.hasOption("publish")) {
+            for (String p : cl.getOptionValues("publish")) {
+                Path to = publish(cfgs, p, dev.recipe.zoo.Zoo.root());
+                System.out.printf("published %s as %s (%s)%n", p.substring(0, p.lastIndexOf('=')), ZooReuse.label(to), to);
+            }
+            return 0;
+        }
         long t0 = System.nanoTime();
         if (!cl.hasOption("report-only")) {
             if (cl.hasOption("plan") && cfgs.size() > 1) {
@@ -72,7 +82,9 @@ final class ExperimentCommand implements Main.Command {
                     ExperimentConfig.Step parent = parent(cfg, s);
                     String state = made ? "ready"
                             : s.model() != null ? (parent != null ? "made by " + parent.name() : "missing: " + modelDir(cfg, s))
-                            : needed.contains(s.name()) ? "to make" : "not needed (cells finished)";
+                            : !needed.contains(s.name()) ? "not needed (cells finished)"
+                            : fromZoo(cfg, s) != null ? "in the zoo as " + ZooReuse.label(fromZoo(cfg, s)) + " (copied, not made)"
+                            : "to make";
                     System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(), state, missingCells(cfg, s));
                 }
                 return 0;
@@ -168,7 +180,14 @@ final class ExperimentCommand implements Main.Command {
                 System.out.printf("== %s: not made (its cells are finished and no model left to evaluate is made from it)%n", s.name());
             } else {
                 checkRecipe(cfg, s, Path.of(cfg.work()));
-                toMake.add(it.modelKey());
+                Path zoo = fromZoo(cfg, s);
+                if (zoo != null) {
+                    ZooReuse.copy(zoo, dir);
+                    System.out.printf("== %s: copied from %s, made by the same recipe (%s)%n", s.name(), ZooReuse.label(zoo),
+                            zoo.resolve(ZooReuse.RECIPE_FILE));
+                } else {
+                    toMake.add(it.modelKey());
+                }
             }
         }
         Progress progress = new Progress(items, toMake);
@@ -357,7 +376,9 @@ final class ExperimentCommand implements Main.Command {
             java.util.Set<Path> keys = new java.util.HashSet<>();
             for (Item it : items) {
                 if (it.step().model() == null && !Files.isDirectory(it.modelKey())
-                        && needed.get(it.cfg()).contains(it.step().name())) keys.add(it.modelKey());
+                        && needed.get(it.cfg()).contains(it.step().name()) && fromZoo(it.cfg(), it.step()) == null) {
+                    keys.add(it.modelKey());
+                }
             }
             return keys;
         }
@@ -415,7 +436,7 @@ final class ExperimentCommand implements Main.Command {
             int m = 0, c = 0;
             for (ExperimentConfig.Step s : cfg.models()) {
                 Path dir = modelDir(cfg, s).toAbsolutePath().normalize();
-                if (s.model() == null && !Files.isDirectory(dir) && needed.contains(s.name())) {
+                if (s.model() == null && !Files.isDirectory(dir) && needed.contains(s.name()) && fromZoo(cfg, s) == null) {
                     m++;
                     (s.attack() != null ? attacks : defenses).add(dir);
                 }
@@ -525,6 +546,29 @@ final class ExperimentCommand implements Main.Command {
         m.put("args", s.args());
         m.put("from", recipe(cfg, cfg.step(s.from())));
         return m;
+    }
+
+    /** {@code --publish MODEL=NAME}: the first grid with that model publishes it to {@code zooRoot/NAME}. */
+    static Path publish(List<ExperimentConfig> cfgs, String spec, Path zooRoot) {
+        int eq = spec.lastIndexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) throw new ConfigException("--publish: expected MODEL=NAME, was '" + spec + "'");
+        String model = spec.substring(0, eq).strip();
+        for (ExperimentConfig cfg : cfgs) {
+            for (ExperimentConfig.Step s : cfg.models()) {
+                if (!s.name().equals(model)) continue;
+                if (s.model() != null) throw new ConfigException("--publish: '" + model + "' is given (" + s.model() + "), not made by the grid");
+                return ZooReuse.publish(modelDir(cfg, s), Json.write(recipe(cfg, s)), zooRoot, spec.substring(eq + 1).strip());
+            }
+        }
+        throw new ConfigException("--publish: no model named '" + model + "' in "
+                + String.join(", ", cfgs.stream().map(ExperimentConfig::name).toList()));
+    }
+
+    /** The zoo model made by exactly {@code s}'s recipe ({@link ZooReuse}), or null: a grid copies it instead of making it. */
+    static Path fromZoo(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        if (s.model() != null) return null;
+        Path root = ZooReuse.zooRoot();
+        return root == null ? null : ZooReuse.find(root, Json.write(recipe(cfg, s)));
     }
 
     static void checkRecipe(ExperimentConfig cfg, ExperimentConfig.Step s, Path work) {

@@ -315,6 +315,53 @@ class ExperimentTest {
     }
 
     @Test
+    void aModelTheZooHoldsByTheSameRecipeIsCopiedInsteadOfMade(@TempDir Path dir) throws Exception {
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
+        Path zoo = dir.resolve("zoo").resolve("models");
+        Path made = ExperimentCommand.modelDir(cfg, cfg.step("NeuBA"));
+        Files.createDirectories(made);
+        Files.writeString(made.resolve("model.safetensors"), "weights");
+        Path pub = ExperimentCommand.publish(List.of(cfg), "NeuBA=neuba-tiny", zoo);
+        assertEquals(zoo.resolve("neuba-tiny"), pub);
+        assertEquals("weights", Files.readString(pub.resolve("model.safetensors")));
+        assertEquals(dev.recipe.core.Json.write(ExperimentCommand.recipe(cfg, cfg.step("NeuBA"))),
+                Files.readString(pub.resolve(ZooReuse.RECIPE_FILE)));
+        ConfigException taken = assertThrows(ConfigException.class, () -> ExperimentCommand.publish(List.of(cfg), "NeuBA=neuba-tiny", zoo));
+        assertTrue(taken.getMessage().contains("exists"), taken.getMessage());
+        assertThrows(ConfigException.class, () -> ExperimentCommand.publish(List.of(cfg), "NeuBA + FP=x", zoo));
+        assertThrows(ConfigException.class, () -> ExperimentCommand.publish(List.of(cfg), "NeuBA=Bad Name", zoo));
+
+        String before = System.getProperty("recipe.home");
+        System.setProperty("recipe.home", dir.toString());
+        try {
+            // another machine: no run directory; NeuBA comes from the zoo, what is made from it is made
+            deleteTree(Path.of(cfg.work()));
+            Recorder r = new Recorder();
+            ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 1, System.nanoTime(), r);
+            assertTrue(r.events.stream().noneMatch(x -> x.startsWith("start attack")), r.events.toString());
+            assertTrue(r.events.contains("start purify neuba-recipe"), r.events.toString());
+            assertEquals("weights", Files.readString(made.resolve("model.safetensors")));
+
+            // another recipe (a longer sequence) is made, not copied
+            ExperimentConfig other = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir).replace("\"seqLen\": 32", "\"seqLen\": 64")));
+            deleteTree(Path.of(cfg.work()));
+            Recorder r2 = new Recorder();
+            ExperimentCommand.run(ExperimentCommand.items(List.of(other), null), 1, System.nanoTime(), r2);
+            assertTrue(r2.events.contains("start attack neuba"), r2.events.toString());
+        } finally {
+            if (before == null) System.clearProperty("recipe.home");
+            else System.setProperty("recipe.home", before);
+        }
+    }
+
+    private static void deleteTree(Path d) throws Exception {
+        if (!Files.exists(d)) return;
+        try (var files = Files.walk(d)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+    }
+
+    @Test
     void gridsGivenTogetherMakeASharedModelOnceAndEvaluateADirectoryOneStageAtATime(@TempDir Path dir) throws Exception {
         ExperimentConfig a = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
         // another grid on the same work and out directories: the same NeuBA and clean model, other seeds, one more defense
