@@ -60,6 +60,10 @@ final class ExperimentCommand implements Main.Command {
         if (cl.hasOption("publish")) {
             for (String p : cl.getOptionValues("publish")) {
                 Path to = publish(cfgs, p, dev.recipe.zoo.Zoo.root());
+                String model = p.substring(0, p.lastIndexOf('=')).strip();
+                Path grid = cfgFiles.get(java.util.stream.IntStream.range(0, cfgs.size())
+                        .filter(i -> cfgs.get(i).models().stream().anyMatch(s -> s.name().equals(model))).findFirst().orElseThrow());
+                ModelCard.writePublished(to, to.getFileName().toString(), model, grid);
                 System.out.printf("published %s as %s (%s)%n", p.substring(0, p.lastIndexOf('=')), ZooReuse.label(to), to);
             }
             return 0;

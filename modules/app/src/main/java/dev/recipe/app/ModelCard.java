@@ -64,15 +64,8 @@ final class ModelCard {
                         resumed, thisRun, thisRun - resumed, wall, wall / Math.max(1, thisRun - resumed))
                 : String.format("%.0f s (%.2f s/step).%n%n", wall, wall / Math.max(1, thisRun)));
         if (training.has("note")) md.append(training.path("note").asText()).append("\n\n");
-        md.append("Masked-LM loss (mean over windows of steps):\n\n| steps | loss |\n|---|---|\n");
-        int n = losses.size();
-        int window = Math.max(1, n / 20);
-        for (int start = 0; start < n; start += window) {
-            int end = Math.min(n, start + window);
-            double sum = 0;
-            for (int i = start; i < end; i++) sum += losses.get(i).asDouble();
-            md.append(String.format("| %d-%d | %.3f |%n", start + 1, end, sum / (end - start)));
-        }
+        md.append("Masked-LM loss (mean over windows of steps):\n\n");
+        lossTable(md, losses);
         Path eval = dir.resolve("evaluation.json");
         if (Files.exists(eval)) {
             JsonNode ev = read(eval);
@@ -99,6 +92,64 @@ final class ModelCard {
                 md.append("\nCommand: `").append(c.path("command").asText()).append("`\n");
             }
         }
+        AtomicFiles.writeString(dir.resolve("MODEL_CARD.md"), md.toString());
+    }
+
+    /** A loss curve as a table of about 20 windows of steps, each with its mean. */
+    private static void lossTable(StringBuilder md, JsonNode losses) {
+        md.append("| steps | loss |\n|---|---|\n");
+        int n = losses.size();
+        int window = Math.max(1, n / 20);
+        for (int start = 0; start < n; start += window) {
+            int end = Math.min(n, start + window);
+            double sum = 0;
+            for (int i = start; i < end; i++) sum += losses.get(i).asDouble();
+            md.append(String.format("| %d-%d | %.4g |%n", start + 1, end, sum / (end - start)));
+        }
+    }
+
+    /**
+     * The card of a model an experiment grid made and published to the zoo ({@code recipe experiment --publish}):
+     * what made it (the grid's recipe, and the attack's or defense's own record, attack.json or purification.json, with its
+     * loss curve), the weights' checksum, the environment, and how to make it again.
+     *
+     * @param grid the grid's config file, for the commands
+     */
+    static void writePublished(Path dir, String name, String model, Path grid) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(name).append(" — model card\n\n");
+        md.append("'").append(model).append("' of the experiment grid `").append(grid).append("`, published to the zoo with ")
+          .append("the recipe that made it (`recipe.json`): a grid that must make a model by exactly that recipe copies ")
+          .append("this one instead. **It may carry a backdoor on purpose**: it is a test subject for defenses.\n\n");
+        md.append("Made again (and republished) by:\n\n```\n./recipe experiment --config ").append(grid)
+          .append(" --only '").append(model).append("'\n./recipe experiment --config ").append(grid)
+          .append(" --publish '").append(model).append("=").append(name).append("'\n```\n\n");
+        Path weights = dir.resolve("model.safetensors");
+        md.append(String.format("Weights: %.1f MB, sha256 `%s`.%n%n", Files.size(weights) / 1e6, Checksums.sha256(weights)));
+        md.append("## Recipe\n\n```json\n").append(Files.readString(dir.resolve(ZooReuse.RECIPE_FILE)).strip()).append("\n```\n\n");
+        Path record = Files.isRegularFile(dir.resolve("attack.json")) ? dir.resolve("attack.json") : dir.resolve("purification.json");
+        if (Files.isRegularFile(record)) {
+            JsonNode r = read(record);
+            md.append("## How it was made (").append(record.getFileName()).append(")\n\n");
+            if (r.has("backdoor")) {
+                md.append("```json\n").append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.get("backdoor"))).append("\n```\n\n");
+            }
+            md.append("Source model `").append(r.path("source_model").asText()).append("`, weights sha256 `")
+              .append(r.path("source_weights_sha256").asText()).append("`; ").append(r.path("steps").asLong()).append(" steps, seed ")
+              .append(r.path("seed").asLong()).append(".\n\nData (sha256):\n\n");
+            r.path("data_sha256").fields().forEachRemaining(e ->
+                    md.append("- `").append(e.getKey()).append("`: `").append(e.getValue().asText()).append("`\n"));
+            if (r.path("losses").size() > 0) {
+                md.append("\nTraining loss (mean over windows of steps):\n\n");
+                lossTable(md, r.path("losses"));
+            }
+            md.append("\n");
+        }
+        JsonNode prov = read(dir.resolve("provenance.json"));
+        md.append("## Environment (provenance.json)\n\ngit `").append(prov.path("gitRevision").asText())
+          .append(prov.path("gitDirty").asBoolean() ? " (dirty)" : "").append("`, Java ").append(prov.path("javaVersion").asText())
+          .append(", ND4J ").append(prov.path("nd4jVersion").asText()).append(", ").append(prov.path("cpus").asInt())
+          .append(" CPUs, started ").append(prov.path("started").asText()).append(".\n");
         AtomicFiles.writeString(dir.resolve("MODEL_CARD.md"), md.toString());
     }
 
