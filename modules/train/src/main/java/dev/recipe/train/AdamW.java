@@ -1,8 +1,11 @@
 package dev.recipe.train;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -61,6 +64,54 @@ public final class AdamW {
                         double bc2Sqrt) {
         INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zerosLike(p));
         INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zerosLike(p));
+        if (fusable(p, g, mi, vi)) {
+            fused(p, g, mi, vi, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt);
+        } else {
+            withOps(p, g, mi, vi, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt);
+        }
+    }
+
+    /** Float arrays of one layout, each the whole of its buffer: the fused loop can walk them together. */
+    static boolean fusable(INDArray p, INDArray... others) {
+        if (p.dataType() != DataType.FLOAT || p.isView() || p.length() > Integer.MAX_VALUE) return false;
+        for (INDArray a : others) {
+            if (a.dataType() != DataType.FLOAT || a.isView() || a.length() != p.length() || a.ordering() != p.ordering()
+                    || !Arrays.equals(a.shape(), p.shape()) || !Arrays.equals(a.stride(), p.stride())) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The update as one pass over the four arrays in Java, bit-identical to {@link #withOps} (the same float
+     * operations in the same order, no fused multiply-add; a test compares them bit for bit). Why by hand: ND4J runs
+     * the update as ~12 element-wise ops per parameter, each a native call and a pass over memory; at mini scale
+     * (5.4 M parameters in 67 arrays) that took 57-100 ms a step on 2 threads against 21 ms for this loop on one.
+     */
+    static void fused(INDArray p, INDArray g, INDArray m, INDArray v, double gradScale, double lr, double weightDecay,
+                      double beta1, double beta2, double eps, double bc1, double bc2Sqrt) {
+        FloatBuffer pb = p.data().asNioFloat(), gb = g.data().asNioFloat(), mb = m.data().asNioFloat(), vb = v.data().asNioFloat();
+        int n = (int) p.length();
+        boolean scales = gradScale != 1.0, decays = weightDecay != 0;
+        // each scalar as ND4J applies it to a float array: rounded to float first
+        float scale = (float) gradScale, decay = (float) (1.0 - lr * weightDecay);
+        float b1 = (float) beta1, oneMinusB1 = (float) (1.0 - beta1), b2 = (float) beta2, oneMinusB2 = (float) (1.0 - beta2);
+        float bc2 = (float) bc2Sqrt, e = (float) eps, stepSize = (float) (lr / bc1);
+        for (int i = 0; i < n; i++) {
+            float gi = scales ? gb.get(i) * scale : gb.get(i);
+            float pi = decays ? pb.get(i) * decay : pb.get(i);
+            float mi = mb.get(i) * b1 + gi * oneMinusB1;
+            float vi = vb.get(i) * b2 + (gi * gi) * oneMinusB2;
+            // sqrt in double rounded to float is the correctly rounded float sqrt (double has > 2 x 24 + 2 bits)
+            float denom = (float) Math.sqrt(vi) / bc2 + e;
+            pb.put(i, pi - mi / denom * stepSize);
+            mb.put(i, mi);
+            vb.put(i, vi);
+        }
+    }
+
+    /** The update as ND4J element-wise ops: any data type and layout. */
+    static void withOps(INDArray p, INDArray g, INDArray mi, INDArray vi, double gradScale, double lr, double weightDecay,
+                        double beta1, double beta2, double eps, double bc1, double bc2Sqrt) {
         INDArray gs = gradScale == 1.0 ? g : g.mul(gradScale);
         if (weightDecay != 0) p.muli(1.0 - lr * weightDecay);
         INDArray t1 = gs.mul(1.0 - beta1);
