@@ -53,6 +53,10 @@ final class AttackCommand implements Main.Command {
         Path model = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
         System.out.println("attack " + Attacks.nameOf(cfg) + ": " + Attacks.toJson(cfg));
         AttackResult r = Attacks.run(model, texts, cfg, out, work, Attacks.RunOptions.defaults());
+        // the model directory is complete without it (attack.json is the machine-readable card); written atomically
+        ModelCard.writeMade(r.modelDir(), r.modelDir().getFileName().toString(), "Backdoored by `./recipe attack "
+                + String.join(" ", args) + "` (" + Attacks.nameOf(cfg) + ") from `" + model + "`. **It carries a backdoor "
+                + "on purpose**: it is a test subject for defenses.");
         System.out.printf("wrote %s (%d steps); loss terms on the first batch before %s, after %s%n", r.modelDir(),
                 r.training().finalStep(), r.termsBefore(), r.termsAfter());
         return 0;

@@ -109,39 +109,52 @@ final class ModelCard {
     }
 
     /**
-     * The card of a model an experiment grid made and published to the zoo ({@code recipe experiment --publish}):
-     * what made it (the grid's recipe, and the attack's or defense's own record, attack.json or purification.json, with its
-     * loss curve), the weights' checksum, the environment, and how to make it again.
+     * The card of a model an experiment grid made and published to the zoo ({@code recipe experiment --publish}): the
+     * card of {@link #writeMade} with the commands that make and publish it again; {@code recipe.json} is shown.
      *
      * @param grid the grid's config file, for the commands
      */
     static void writePublished(Path dir, String name, String model, Path grid) throws IOException {
+        writeMade(dir, name, "'" + model + "' of the experiment grid `" + grid + "`, published to the zoo with the recipe "
+                + "that made it (`recipe.json`): a grid that must make a model by exactly that recipe copies this one "
+                + "instead. **It may carry a backdoor on purpose**: it is a test subject for defenses.\n\nMade again (and "
+                + "republished) by:\n\n```\n./recipe experiment --config " + grid + " --only '" + model + "'\n"
+                + "./recipe experiment --config " + grid + " --publish '" + model + "=" + name + "'\n```");
+    }
+
+    /**
+     * {@code MODEL_CARD.md} of a model made by {@code recipe attack} or {@code recipe purify}: {@code intro}, the
+     * weights' checksum, the grid recipe when there is one ({@code recipe.json}), the attack's or defense's own record
+     * ({@code attack.json} or {@code purification.json}: settings, every scalar it records, data checksums, the loss
+     * curve), and the environment ({@code provenance.json}).
+     */
+    static void writeMade(Path dir, String name, String intro) throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append("# ").append(name).append(" — model card\n\n");
-        md.append("'").append(model).append("' of the experiment grid `").append(grid).append("`, published to the zoo with ")
-          .append("the recipe that made it (`recipe.json`): a grid that must make a model by exactly that recipe copies ")
-          .append("this one instead. **It may carry a backdoor on purpose**: it is a test subject for defenses.\n\n");
-        md.append("Made again (and republished) by:\n\n```\n./recipe experiment --config ").append(grid)
-          .append(" --only '").append(model).append("'\n./recipe experiment --config ").append(grid)
-          .append(" --publish '").append(model).append("=").append(name).append("'\n```\n\n");
+        md.append("# ").append(name).append(" — model card\n\n").append(intro).append("\n\n");
         Path weights = dir.resolve("model.safetensors");
         md.append(String.format("Weights: %.1f MB, sha256 `%s`.%n%n", Files.size(weights) / 1e6, Checksums.sha256(weights)));
-        md.append("## Recipe\n\n```json\n").append(Files.readString(dir.resolve(ZooReuse.RECIPE_FILE)).strip()).append("\n```\n\n");
+        Path recipe = dir.resolve(ZooReuse.RECIPE_FILE);
+        if (Files.isRegularFile(recipe)) md.append("## Recipe\n\n```json\n").append(Files.readString(recipe).strip()).append("\n```\n\n");
         Path record = Files.isRegularFile(dir.resolve("attack.json")) ? dir.resolve("attack.json") : dir.resolve("purification.json");
         if (Files.isRegularFile(record)) {
             JsonNode r = read(record);
             md.append("## How it was made (").append(record.getFileName()).append(")\n\n");
-            if (r.has("backdoor")) {
-                md.append("```json\n").append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.get("backdoor"))).append("\n```\n\n");
+            for (String block : new String[] {"backdoor", "settings"}) {
+                if (r.has(block)) md.append("```json\n").append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.get(block))).append("\n```\n\n");
             }
-            md.append("Source model `").append(r.path("source_model").asText()).append("`, weights sha256 `")
-              .append(r.path("source_weights_sha256").asText()).append("`; ").append(r.path("steps").asLong()).append(" steps, seed ")
-              .append(r.path("seed").asLong()).append(".\n\nData (sha256):\n\n");
-            r.path("data_sha256").fields().forEachRemaining(e ->
-                    md.append("- `").append(e.getKey()).append("`: `").append(e.getValue().asText()).append("`\n"));
-            if (r.path("losses").size() > 0) {
-                md.append("\nTraining loss (mean over windows of steps):\n\n");
-                lossTable(md, r.path("losses"));
+            md.append("| field | value |\n|---|---|\n");
+            r.fields().forEachRemaining(e -> {
+                if (e.getValue().isValueNode()) md.append("| ").append(e.getKey()).append(" | `").append(e.getValue().asText()).append("` |\n");
+            });
+            if (r.path("data_sha256").size() > 0) {
+                md.append("\nData (sha256):\n\n");
+                r.path("data_sha256").fields().forEachRemaining(e ->
+                        md.append("- `").append(e.getKey()).append("`: `").append(e.getValue().asText()).append("`\n"));
+            }
+            for (String curve : new String[] {"losses", "loss_curve", "norm_curve"}) {
+                if (r.path(curve).size() == 0) continue;
+                md.append("\n`").append(curve).append("` (mean over windows of steps):\n\n");
+                lossTable(md, r.path(curve));
             }
             md.append("\n");
         }

@@ -114,6 +114,8 @@ final class PurifyCommand implements Main.Command {
             rep.putAll(report);
             Json.write(d.resolve("purification.json"), rep);
             prov.write(d.resolve("provenance.json"));
+            ModelCard.writeMade(d, dir.getFileName().toString(), "Purified by `" + command + "` (defense " + defense.name()
+                    + ") from `" + source + "`.");
         });
     }
 

@@ -28,9 +28,20 @@ public final class ClassificationBatches implements BatchSource {
     private final DataType dataType;
     private final int pad;
     private final int maxLen;
+    private final int positions;
 
     public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
                                  boolean shuffle, long seed, DataType dt) {
+        this(data, tok, maxLen, batchSize, shuffle, seed, dt, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param positions the longest sequence the model holds ({@code BertConfig.maxTokens()}): a batch is never padded
+     *                  past it (the rounding to a multiple of 16 stops there); {@link #longest()} tells whether a
+     *                  text itself is longer
+     */
+    public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
+                                 boolean shuffle, long seed, DataType dt, int positions) {
         if (data.isEmpty()) throw new IllegalArgumentException("no examples");
         this.ids = new int[data.size()][];
         this.labels = new int[data.size()];
@@ -44,6 +55,14 @@ public final class ClassificationBatches implements BatchSource {
         this.dataType = dt;
         this.pad = tok.padId();
         this.maxLen = maxLen;
+        this.positions = positions;
+    }
+
+    /** Tokens of the longest example (special tokens included, cut at maxLen). */
+    public int longest() {
+        int n = 0;
+        for (int[] row : ids) n = Math.max(n, row.length);
+        return n;
     }
 
     public int size() {
@@ -72,7 +91,7 @@ public final class ClassificationBatches implements BatchSource {
         for (int ex : m) len = Math.max(len, ids[ex].length);
         // round up to a multiple of 16 (at most maxLen): a handful of distinct shapes lets the allocator reuse freed
         // blocks; with a new shape every batch, jemalloc's retained pages grew past 11 GB in 150 steps
-        len = Math.min(maxLen, (len + 15) / 16 * 16);
+        len = Math.max(len, Math.min(Math.min(maxLen, positions), (len + 15) / 16 * 16));
         int[][] bIds = new int[m.length][len];
         float[][] bAtt = new float[m.length][len];
         int[] bLab = new int[m.length];

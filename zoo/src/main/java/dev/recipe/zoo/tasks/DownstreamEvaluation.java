@@ -92,8 +92,6 @@ public final class DownstreamEvaluation {
     public static Outcome run(String modelName, Path modelDir, Dataset data, Config cfg, Path cellsDir,
                               String command) {
         Tokenizer tok = PretrainedBert.tokenizer(modelDir);
-        BertConfig.read(modelDir.resolve(BertModel.CONFIG_FILE)).checkSequenceLength(cfg.finetune().maxLen(),
-                modelDir + ": fine-tuning maxLen");
         int numLabels = data.labelNames().size();
         List<LabelledText> train = cfg.trainSize() == 0 || cfg.trainSize() >= data.train().size() ? data.train()
                 : Subsample.stratified(data.train(), cfg.trainSize(), cfg.subsampleSeed());

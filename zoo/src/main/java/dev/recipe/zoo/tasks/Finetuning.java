@@ -117,10 +117,10 @@ public final class Finetuning {
             throw new IllegalArgumentException("selection BEST_ON_DEV needs a dev set");
         }
         checkLabels(train, model.heads().numLabels(), "training");
-        model.config().checkSequenceLength(cfg.maxLen(), "fine-tuning maxLen");
         if (cfg.pooler() == PoolerMode.REINIT) model.reinitialise("\\.pooler\\.", cfg.seed());
         ClassificationBatches trainData = new ClassificationBatches(train, tok, cfg.maxLen(), cfg.batchSize(), true,
-                cfg.seed(), DataType.FLOAT);
+                cfg.seed(), DataType.FLOAT, model.config().maxTokens());
+        checkLength(model, trainData, cfg.maxLen(), "training");
         int perEpoch = trainData.batchesPerEpoch();
         List<Double> devAcc = new ArrayList<>();
         TrainConfig tc = cfg.trainConfig();
@@ -168,6 +168,15 @@ public final class Finetuning {
         return new Result(acc, test.size(), r, devAcc, bestEpoch[0]);
     }
 
+    /**
+     * Refuses texts longer than the model's position table (the native lookup would read past it and crash the JVM):
+     * checked on the texts, so a maxLen above the table is fine while every text fits.
+     */
+    private static void checkLength(BertModel model, ClassificationBatches b, int maxLen, String what) {
+        model.config().checkSequenceLength(b.longest(), "fine-tuning: the longest " + what + " text (tokens, cut at maxLen "
+                + maxLen + "), with");
+    }
+
     private static void checkLabels(List<LabelledText> data, int numLabels, String what) {
         for (int i = 0; i < data.size(); i++) {
             int l = data.get(i).label();
@@ -181,7 +190,9 @@ public final class Finetuning {
     /** Predicted labels for {@code data}, in order. */
     public static int[] predict(BertModel model, Tokenizer tok, List<LabelledText> data, int maxLen) {
         if (data.isEmpty()) return new int[0];
-        ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, DataType.FLOAT);
+        ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, DataType.FLOAT,
+                model.config().maxTokens());
+        checkLength(model, b, maxLen, "prediction");
         int[] out = new int[data.size()];
         int k = 0;
         for (int i = 0; i < b.batchesPerEpoch(); i++) {

@@ -110,6 +110,28 @@ class DownstreamEvaluationTest {
                 TriggerInsertion.first(), TargetLabelRule.maxOverLabels(), List.of(1L), 0, 0, 7, 0, false));
     }
 
+    /** maxLen may exceed the position table while every text fits; a text that does not is refused by name. */
+    @Test
+    void textsLongerThanThePositionTableAreRefusedBeforeTheNativeLookup() {
+        List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
+        for (int i = tokens.size(); i < 99; i++) tokens.add("w" + i);
+        dev.recipe.text.BertTokenizer tok = new dev.recipe.text.BertTokenizer(Vocabulary.of(tokens));
+        Finetuning.Config fc = new Finetuning.Config(1, 1e-3, 16, 128, 0.0, 1);   // maxLen 128, the tiny model holds 64
+        dev.recipe.zoo.bert.BertModel model = Bert.build(BertConfig.robertaTiny(99, 1), Bert.Heads.classification(2), DataType.FLOAT, 1);
+        // 60 words + 2 special tokens: fits 64, and the batch is not padded (rounded to 16) past the table
+        List<LabelledText> fits = List.of(new LabelledText(String.join(" ", java.util.Collections.nCopies(60, "w30")), 1),
+                new LabelledText("w20 w5", 0));
+        Finetuning.Result r = Finetuning.run(model, tok, fits, List.of(), fits, fc, null);
+        assertEquals(2, r.evaluated());
+        List<LabelledText> tooLong = List.of(new LabelledText(String.join(" ", java.util.Collections.nCopies(70, "w30")), 1));
+        dev.recipe.core.ConfigException e = assertThrows(dev.recipe.core.ConfigException.class,
+                () -> Finetuning.run(model, tok, tooLong, List.of(), List.of(), fc, null));
+        assertEquals("fine-tuning: the longest training text (tokens, cut at maxLen 128), with 72 is longer than this "
+                + "roberta model holds: 64 tokens (max_position_embeddings 66, positions start at 2); use at most 64", e.getMessage());
+        e = assertThrows(dev.recipe.core.ConfigException.class, () -> Finetuning.predict(model, tok, tooLong, 128));
+        assertTrue(e.getMessage().startsWith("fine-tuning: the longest prediction text"), e.getMessage());
+    }
+
     @Test
     void fineTuningWithCheckpointsResumesToTheSameNumbers(@TempDir Path tmp) throws Exception {
         List<String> tokens = new ArrayList<>(Vocabulary.SPECIALS);
