@@ -63,7 +63,10 @@ final class ExperimentCommand implements Main.Command {
                 String model = p.substring(0, p.lastIndexOf('=')).strip();
                 Path grid = cfgFiles.get(java.util.stream.IntStream.range(0, cfgs.size())
                         .filter(i -> cfgs.get(i).models().stream().anyMatch(s -> s.name().equals(model))).findFirst().orElseThrow());
-                ModelCard.writePublished(to, to.getFileName().toString(), model, grid);
+                // a pre-trained model keeps the card `recipe pretrain` wrote (its loss curve, data, time)
+                if (Files.isRegularFile(to.resolve("attack.json")) || Files.isRegularFile(to.resolve("purification.json"))) {
+                    ModelCard.writePublished(to, to.getFileName().toString(), model, grid);
+                }
                 System.out.printf("published %s as %s (%s)%n", p.substring(0, p.lastIndexOf('=')), ZooReuse.label(to), to);
             }
             return 0;
@@ -302,7 +305,7 @@ final class ExperimentCommand implements Main.Command {
             long t = System.nanoTime();
             runner.run(share, makeArgs(cfg, s, modelDir(cfg, s), Path.of(cfg.work())).toArray(String[]::new));
             synchronized (progress) {
-                progress.made(Progress.isAttack(it), (System.nanoTime() - t) / jobs);
+                progress.made(Progress.kindOf(it.step()), (System.nanoTime() - t) / jobs);
                 System.out.printf("== [%s] made %s; %s%n", elapsed(t0), s.name(), progress.remaining());
             }
         }
@@ -338,31 +341,38 @@ final class ExperimentCommand implements Main.Command {
     }
 
     /**
-     * What is left to run and how long it should take: attacks and defenses to make and (task, seed) cells to
-     * evaluate, each kind timed by the average of this run so far, or by its prior ({@link #ATTACK_MINUTES},
-     * {@link #DEFENSE_MINUTES}, {@link #CELL_MINUTES}) until one of that kind has finished.
+     * What is left to run and how long it should take: models to pre-train, attacks and defenses to make and (task,
+     * seed) cells to evaluate, each kind timed by the average of this run so far, or by its prior
+     * ({@link #PRETRAIN_MINUTES}, {@link #ATTACK_MINUTES}, {@link #DEFENSE_MINUTES}, {@link #CELL_MINUTES}) until one of
+     * that kind has finished.
      */
     static final class Progress {
-        private int attacks;
-        private int defenses;
-        private int cells;
-        private final long[] nanos = new long[3];
-        private final int[] done = new int[3];
-        private static final int ATTACK = 0, DEFENSE = 1, CELL = 2;
-        private static final double[] PRIOR_SECONDS = {ATTACK_MINUTES * 60, DEFENSE_MINUTES * 60, CELL_MINUTES * 60};
+        enum Kind { PRETRAIN, ATTACK, DEFENSE, CELL }
+
+        private static final double[] PRIOR_SECONDS = {PRETRAIN_MINUTES * 60, ATTACK_MINUTES * 60, DEFENSE_MINUTES * 60,
+                CELL_MINUTES * 60};
+        private final int[] left = new int[4];
+        private final long[] nanos = new long[4];
+        private final int[] done = new int[4];
 
         Progress(int attacks, int defenses, int cells) {
-            this.attacks = attacks;
-            this.defenses = defenses;
-            this.cells = cells;
+            this(0, attacks, defenses, cells);
+        }
+
+        Progress(int pretrains, int attacks, int defenses, int cells) {
+            left[Kind.PRETRAIN.ordinal()] = pretrains;
+            left[Kind.ATTACK.ordinal()] = attacks;
+            left[Kind.DEFENSE.ordinal()] = defenses;
+            left[Kind.CELL.ordinal()] = cells;
         }
 
         /** The models in {@code toMake} (keys of items), and every item's missing cells (a shared cell counted once). */
         Progress(List<Item> items, java.util.Set<Path> toMake) {
-            this(kindCount(items, toMake, true), kindCount(items, toMake, false), 0);
+            this(kindCount(items, toMake, Kind.PRETRAIN), kindCount(items, toMake, Kind.ATTACK),
+                    kindCount(items, toMake, Kind.DEFENSE), 0);
             java.util.Set<Path> seen = new java.util.HashSet<>();
             for (Item it : items) {
-                if (seen.add(it.evalKey())) cells += missingCells(it.cfg(), it.step());
+                if (seen.add(it.evalKey())) left[Kind.CELL.ordinal()] += missingCells(it.cfg(), it.step());
             }
         }
 
@@ -371,8 +381,8 @@ final class ExperimentCommand implements Main.Command {
             this(items, toMake(items, needed(items)));
         }
 
-        private static int kindCount(List<Item> items, java.util.Set<Path> toMake, boolean attack) {
-            return (int) items.stream().filter(it -> toMake.contains(it.modelKey()) && isAttack(it) == attack)
+        private static int kindCount(List<Item> items, java.util.Set<Path> toMake, Kind kind) {
+            return (int) items.stream().filter(it -> toMake.contains(it.modelKey()) && kindOf(it.step()) == kind)
                     .map(Item::modelKey).distinct().count();
         }
 
@@ -387,52 +397,59 @@ final class ExperimentCommand implements Main.Command {
             return keys;
         }
 
-        static boolean isAttack(Item it) {
-            return it.step().attack() != null;
+        /** How a made step is made (a given model counts as a defense: it never is made). */
+        static Kind kindOf(ExperimentConfig.Step s) {
+            return s.pretrain() != null ? Kind.PRETRAIN : s.attack() != null ? Kind.ATTACK : Kind.DEFENSE;
         }
 
-        void made(boolean attack, long nanos) {
-            if (attack) attacks--;
-            else defenses--;
-            record(attack ? ATTACK : DEFENSE, 1, nanos);
+        void made(Kind kind, long nanos) {
+            left[kind.ordinal()]--;
+            record(kind, 1, nanos);
         }
 
         void evaluated(int ran, long nanos) {
-            cells -= ran;
-            if (ran > 0) record(CELL, ran, nanos);
+            left[Kind.CELL.ordinal()] -= ran;
+            if (ran > 0) record(Kind.CELL, ran, nanos);
         }
 
-        private void record(int kind, int n, long ns) {
-            nanos[kind] += ns;
-            done[kind] += n;
+        private void record(Kind kind, int n, long ns) {
+            nanos[kind.ordinal()] += ns;
+            done[kind.ordinal()] += n;
         }
 
-        private double seconds(int kind) {
-            return done[kind] == 0 ? PRIOR_SECONDS[kind] : nanos[kind] / 1e9 / done[kind];
+        private double seconds(Kind kind) {
+            int k = kind.ordinal();
+            return done[k] == 0 ? PRIOR_SECONDS[k] : nanos[k] / 1e9 / done[k];
         }
 
         /** Seconds left, one stage at a time. */
         long eta() {
-            return Math.round(attacks * seconds(ATTACK) + defenses * seconds(DEFENSE) + cells * seconds(CELL));
+            double s = 0;
+            for (Kind k : Kind.values()) s += left[k.ordinal()] * seconds(k);
+            return Math.round(s);
         }
 
         String remaining() {
             long eta = eta();
-            boolean prior = done[ATTACK] + done[DEFENSE] + done[CELL] == 0;
-            return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", attacks + defenses,
-                    cells, eta / 3600, eta / 60 % 60, prior ? " (prior estimate)" : "");
+            boolean prior = java.util.Arrays.stream(done).sum() == 0;
+            int models = left[Kind.PRETRAIN.ordinal()] + left[Kind.ATTACK.ordinal()] + left[Kind.DEFENSE.ordinal()];
+            return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", models,
+                    left[Kind.CELL.ordinal()], eta / 3600, eta / 60 % 60, prior ? " (prior estimate)" : "");
         }
     }
 
     /** Prior cost of making a model or evaluating a cell (2 threads, one stage at a time), from mini runs on 2 cores. */
     static final double ATTACK_MINUTES = 25, DEFENSE_MINUTES = 4, CELL_MINUTES = 3;
 
+    /** Prior cost of pre-training a mini model from random weights (bert-mini: 7 epochs, ~105 min on 2 threads). */
+    static final double PRETRAIN_MINUTES = 105;
+
     /**
      * What several grids together leave to run: a model or a cell shared by several configs (same work or out
      * directory) counts once. One line per config, then the union with its prior estimate.
      */
     static String planUnion(List<ExperimentConfig> cfgs) {
-        java.util.Set<Path> attacks = new java.util.HashSet<>(), defenses = new java.util.HashSet<>();
+        java.util.Set<Path> pretrains = new java.util.HashSet<>(), attacks = new java.util.HashSet<>(), defenses = new java.util.HashSet<>();
         java.util.Set<Path> cells = new java.util.HashSet<>();
         StringBuilder sb = new StringBuilder();
         for (ExperimentConfig cfg : cfgs) {
@@ -442,7 +459,11 @@ final class ExperimentCommand implements Main.Command {
                 Path dir = modelDir(cfg, s).toAbsolutePath().normalize();
                 if (s.model() == null && !Files.isDirectory(dir) && needed.contains(s.name()) && fromZoo(cfg, s) == null) {
                     m++;
-                    (s.attack() != null ? attacks : defenses).add(dir);
+                    switch (Progress.kindOf(s)) {
+                        case PRETRAIN -> pretrains.add(dir);
+                        case ATTACK -> attacks.add(dir);
+                        default -> defenses.add(dir);
+                    }
                 }
                 Path cellsDir = Path.of(cfg.out()).resolve("eval").resolve(s.slug()).resolve("cells").toAbsolutePath().normalize();
                 if (!s.evaluate()) continue;
@@ -458,11 +479,13 @@ final class ExperimentCommand implements Main.Command {
             }
             sb.append(String.format("   %-18s %3d models to make, %3d cells to evaluate%n", cfg.name(), m, c));
         }
-        long minutes = new Progress(attacks.size(), defenses.size(), cells.size()).eta() / 60;
-        sb.append(String.format("== all %d configs together: %d attacks and %d defenses to make, %d cells to evaluate: "
-                        + "about %dh%02dm one stage at a time (prior: %.0f min an attack, %.0f a defense, %.0f a cell); "
+        long minutes = new Progress(pretrains.size(), attacks.size(), defenses.size(), cells.size()).eta() / 60;
+        sb.append(String.format("== all %d configs together: %s%d attacks and %d defenses to make, %d cells to evaluate: "
+                        + "about %dh%02dm one stage at a time (prior: %s%.0f min an attack, %.0f a defense, %.0f a cell); "
                         + "--jobs 2 does about 1.3x the work per hour on 2 cores",
-                cfgs.size(), attacks.size(), defenses.size(), cells.size(), minutes / 60, minutes % 60,
+                cfgs.size(), pretrains.isEmpty() ? "" : pretrains.size() + " models to pre-train, ", attacks.size(),
+                defenses.size(), cells.size(), minutes / 60, minutes % 60,
+                pretrains.isEmpty() ? "" : String.format("%.0f min a pre-training, ", PRETRAIN_MINUTES),
                 ATTACK_MINUTES, DEFENSE_MINUTES, CELL_MINUTES));
         return sb.toString();
     }
@@ -541,6 +564,12 @@ final class ExperimentCommand implements Main.Command {
             m.put("weights_sha256", Files.isRegularFile(w) ? Checksums.sha256(w) : "missing: " + w);
             return m;
         }
+        if (s.pretrain() != null) {
+            m.put("pretrain", s.pretrain());
+            m.put("corpus", s.corpus());
+            m.put("args", s.args());
+            return m;
+        }
         if (s.attack() != null) {
             m.put("attack", Json.MAPPER.convertValue(s.attack(), Map.class));
             m.put("corpus", s.corpus());
@@ -608,8 +637,15 @@ final class ExperimentCommand implements Main.Command {
 
     /** The command that makes {@code s}'s model in {@code dir} (an attack's config is written under {@code work}). */
     static List<String> makeArgs(ExperimentConfig cfg, ExperimentConfig.Step s, Path dir, Path work) throws java.io.IOException {
-        Path from = modelDir(cfg, cfg.step(s.from()));
         List<String> a = new ArrayList<>();
+        if (s.pretrain() != null) {
+            a.addAll(List.of("pretrain", "--config", s.pretrain()));
+            for (String c : s.corpus()) a.addAll(List.of("--corpus", c));
+            a.addAll(s.args());
+            a.addAll(List.of("--out", dir.toString(), "--work", work.resolve("pretrain-" + s.slug()).toString()));
+            return a;
+        }
+        Path from = modelDir(cfg, cfg.step(s.from()));
         if (s.attack() != null) {
             Path attackCfg = work.resolve("configs").resolve(s.slug() + ".json");
             Files.createDirectories(attackCfg.getParent());
@@ -775,6 +811,8 @@ final class ExperimentCommand implements Main.Command {
         for (ExperimentConfig.Step s : cfg.models()) {
             md.append("- **").append(s.name()).append("**: ");
             if (s.model() != null) md.append("`").append(s.model()).append("`");
+            else if (s.pretrain() != null) md.append("pre-trained (`recipe pretrain --config ").append(s.pretrain())
+                    .append("`) on ").append(s.corpus()).append(s.args().isEmpty() ? "" : " " + s.args());
             else if (s.attack() != null) md.append("attack `").append(Json.write(s.attack()).strip().replaceAll("\\s+", " "))
                     .append("` on ").append(s.from()).append(" with ").append(s.corpus()).append(s.args().isEmpty() ? "" : " " + s.args());
             else md.append("defense `").append(s.defense()).append("` ").append(s.args()).append(" on ").append(s.from());

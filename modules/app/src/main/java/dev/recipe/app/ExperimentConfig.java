@@ -116,10 +116,12 @@ public record ExperimentConfig(String name, String description, String work, Str
     }
 
     /**
-     * One model. Exactly one of: {@code model} (an existing directory or zoo:&lt;name&gt;); {@code attack} with
-     * {@code corpus} (an attack config as {@code recipe attack --config} reads it, applied to {@code from});
-     * {@code defense} (a {@code recipe purify} defense applied to {@code from}, with {@code args} such as
-     * ["--epochs", "2", "--aux-size", "2000"]).
+     * One model. Exactly one of: {@code model} (an existing directory or zoo:&lt;name&gt;); {@code pretrain} with
+     * {@code corpus} (an architecture of {@code recipe pretrain --config}, e.g. "roberta-mini", pre-trained from
+     * random weights on the corpus, with {@code args} such as ["--epochs", "7", "--lr", "5e-4"]; no {@code from});
+     * {@code attack} with {@code corpus} (an attack config as {@code recipe attack --config} reads it, applied to
+     * {@code from}); {@code defense} (a {@code recipe purify} defense applied to {@code from}, with {@code args} such
+     * as ["--epochs", "2", "--aux-size", "2000"]).
      *
      * @param triggers  the triggers measured on this model; null = {@code evaluate.triggers}
      * @param tasks     a subset of {@code evaluate.tasks} for this model; null = all
@@ -127,22 +129,33 @@ public record ExperimentConfig(String name, String description, String work, Str
      * @param paper     where this model's numbers stand in the paper ({@code configs/paper/recipe-paper.json}), for
      *                  REPRODUCTION.md; null = nowhere
      */
-    public record Step(String name, String model, String from, ObjectNode attack, List<String> corpus, String defense,
-                       List<String> args, String triggers, List<String> tasks, Boolean evaluate, Paper paper) {
+    public record Step(String name, String model, String pretrain, String from, ObjectNode attack, List<String> corpus,
+                       String defense, List<String> args, String triggers, List<String> tasks, Boolean evaluate, Paper paper) {
         public Step {
             if (name == null || name.isBlank()) throw new ConfigException("models[].name: every model needs a name");
-            int kinds = (model != null ? 1 : 0) + (attack != null ? 1 : 0) + (defense != null ? 1 : 0);
+            int kinds = (model != null ? 1 : 0) + (pretrain != null ? 1 : 0) + (attack != null ? 1 : 0) + (defense != null ? 1 : 0);
             if (kinds != 1) {
-                throw new ConfigException("models['" + name + "']: give exactly one of 'model', 'attack' or 'defense'");
+                throw new ConfigException("models['" + name + "']: give exactly one of 'model', 'pretrain', 'attack' or 'defense'");
             }
-            if (model == null && from == null) throw new ConfigException("models['" + name + "']: 'from' names the model it is made from");
-            if (attack != null && (corpus == null || corpus.isEmpty())) {
-                throw new ConfigException("models['" + name + "']: an attack needs 'corpus' (poisoning text files)");
+            if (pretrain != null && from != null) {
+                throw new ConfigException("models['" + name + "'].from: a 'pretrain' model starts from random weights, from nothing");
+            }
+            if (model == null && pretrain == null && from == null) {
+                throw new ConfigException("models['" + name + "']: 'from' names the model it is made from");
+            }
+            if ((attack != null || pretrain != null) && (corpus == null || corpus.isEmpty())) {
+                throw new ConfigException("models['" + name + "']: " + (attack != null ? "an attack needs 'corpus' (poisoning text files)"
+                        : "pre-training needs 'corpus' (text files)"));
             }
             corpus = corpus == null ? List.of() : List.copyOf(corpus);
             args = args == null ? List.of() : List.copyOf(args);
             tasks = tasks == null ? null : List.copyOf(tasks);
             evaluate = evaluate == null ? Boolean.TRUE : evaluate;
+        }
+
+        /** Made by a command of the grid (pre-training, an attack or a defense), not given. */
+        public boolean made() {
+            return model == null;
         }
 
         /** A directory-safe name: lower case, runs of other characters as '-'. */

@@ -205,7 +205,7 @@ class ExperimentTest {
         // priors: 2 attacks x 25 min + 3 defenses x 4 + 4 cells x 3 = 74 min
         assertEquals(74 * 60, p.eta());
         assertTrue(p.remaining().endsWith("about 1h14m (prior estimate)"), p.remaining());
-        p.made(false, 10L * 60 * 1_000_000_000L);   // a defense took 10 min: the 2 left count 10 each, attacks keep 25
+        p.made(ExperimentCommand.Progress.Kind.DEFENSE, 10L * 60 * 1_000_000_000L);   // a defense took 10 min: the 2 left count 10 each, attacks keep 25
         assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 4 * 3 * 60, p.eta());
         p.evaluated(2, 2L * 60 * 1_000_000_000L);   // two cells in 2 min: 1 min each
         assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 2 * 60, p.eta());
@@ -312,6 +312,38 @@ class ExperimentTest {
                 () -> ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 2, System.nanoTime(), failing));
         assertTrue(e.getMessage().contains("stage failed: attack neuba"), e.getMessage());
         assertTrue(failing.events.stream().noneMatch(x -> x.contains("neuba-")), failing.events.toString());
+    }
+
+    @Test
+    void aGridMayPreTrainItsStartingModelFirst(@TempDir Path dir) throws Exception {
+        String grid = GRID.formatted(dir, dir, dir).replace("{\"name\": \"clean\", \"model\": \"%s/clean\"}".formatted(dir),
+                "{\"name\": \"clean\", \"pretrain\": \"roberta-tiny\", \"corpus\": [\"c.txt\"], \"args\": [\"--epochs\", \"1\"]}");
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid));
+        ExperimentConfig.Step clean = cfg.step("clean");
+        assertEquals(ExperimentCommand.Progress.Kind.PRETRAIN, ExperimentCommand.Progress.kindOf(clean));
+        assertEquals(List.of("pretrain", "--config", "roberta-tiny", "--corpus", "c.txt", "--epochs", "1", "--out",
+                dir + "/work/models/clean", "--work", dir + "/work/pretrain-clean"),
+                ExperimentCommand.makeArgs(cfg, clean, ExperimentCommand.modelDir(cfg, clean), Path.of(cfg.work())));
+        assertEquals(Map.of("pretrain", "roberta-tiny", "corpus", List.of("c.txt"), "args", List.of("--epochs", "1")),
+                ExperimentCommand.recipe(cfg, clean));
+        assertEquals(null, ExperimentCommand.parent(cfg, clean));
+        // 1 pre-training (105 min) + 1 attack (25) + 1 defense (4) + 2 x 2 + 2 x 2 + 2 cells (3 each)
+        assertTrue(new ExperimentCommand.Progress(ExperimentCommand.items(List.of(cfg), null)).remaining()
+                .startsWith("left: 3 models to make, 10 cells to evaluate, about 2h44m"));
+        assertTrue(ExperimentCommand.planUnion(List.of(cfg)).contains("1 models to pre-train, 1 attacks and 1 defenses"));
+        Recorder r = new Recorder();
+        ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 2, System.nanoTime(), r);
+        assertTrue(r.at("end pretrain clean") < r.at("start attack neuba"), r.events.toString());
+        assertTrue(r.at("end pretrain clean") < r.at("start evaluate clean"), r.events.toString());
+
+        for (String bad : List.of(
+                "{\"name\": \"x\", \"pretrain\": \"mini\", \"from\": \"clean\", \"corpus\": [\"c.txt\"]}",
+                "{\"name\": \"x\", \"pretrain\": \"mini\"}",
+                "{\"name\": \"x\", \"pretrain\": \"mini\", \"model\": \"m\", \"corpus\": [\"c.txt\"]}")) {
+            String g = grid.replace("\"tasks\": [\"sst2\"]}]}", "\"tasks\": [\"sst2\"]},\n" + bad + "]}");
+            ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(write(dir, g)), bad);
+            assertTrue(e.getMessage().contains("models['x']"), e.getMessage());
+        }
     }
 
     @Test
