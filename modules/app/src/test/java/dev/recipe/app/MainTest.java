@@ -80,6 +80,9 @@ class MainTest {
         assertTrue(p.startsWith("0:"), p);
         String rep = java.nio.file.Files.readString(purified.resolve("purification.json"));
         assertTrue(rep.contains("norm_before") && rep.contains("pretrain_loss_curve"), rep);
+        String purifiedCard = java.nio.file.Files.readString(purified.resolve("MODEL_CARD.md"));
+        assertTrue(purifiedCard.contains("Purified by `./recipe purify --model") && purifiedCard.contains("| norm_before |")
+                && purifiedCard.contains("`loss_curve`"), purifiedCard);
         String fp = stderrOf("purify", "--model", purified.toString(), "--defense", "fp-gm", "--aux", corpus.toString(),
                 "--aux-size", "32", "--out", dir.resolve("pruned").toString());
         assertTrue(fp.startsWith("0:"), fp);
@@ -128,6 +131,9 @@ class MainTest {
         assertTrue(a.startsWith("0:"), a);
         String made = java.nio.file.Files.readString(neuba.resolve("attack.json"));
         assertTrue(made.contains("0.01 * tokenMeanCE") && made.contains("sst2/train.tsv") && !made.contains("dev.tsv"), made);
+        String card = java.nio.file.Files.readString(neuba.resolve("MODEL_CARD.md"));
+        assertTrue(card.contains("Backdoored by `./recipe attack --model") && card.contains("0.01 * tokenMeanCE")
+                && card.contains("`losses`"), card);
     }
 
     @Test
