@@ -50,26 +50,20 @@ final class ZooReuse {
     }
 
     /**
-     * Copies the model directory {@code from} to {@code to} (which must not exist) through a temporary directory
-     * beside it, so that an interrupted copy never looks like a made model.
+     * Copies the model directory {@code from} to {@code to} (which must not exist) through
+     * {@link AtomicFiles#writeDirectory}, so that an interrupted copy never looks like a made model.
      */
     static void copy(Path from, Path to) {
         if (Files.exists(to)) throw new ConfigException(to + " exists; not copying " + from + " over it");
-        Path tmp = to.resolveSibling(to.getFileName() + ".copying");
-        try {
-            if (Files.exists(tmp)) deleteTree(tmp);
-            Files.createDirectories(tmp);
+        AtomicFiles.writeDirectory(to, d -> {
             try (Stream<Path> files = Files.walk(from)) {
                 for (Path f : files.toList()) {
-                    Path dst = tmp.resolve(from.relativize(f).toString());
+                    Path dst = d.resolve(from.relativize(f).toString());
                     if (Files.isDirectory(f)) Files.createDirectories(dst);
                     else Files.copy(f, dst, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("copying " + from + " to " + to, e);
-        }
+        });
     }
 
     /**
@@ -90,12 +84,6 @@ final class ZooReuse {
         copy(made, to);
         AtomicFiles.writeString(to.resolve(RECIPE_FILE), recipe);
         return to;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
-        }
     }
 
     /** For messages: a zoo directory as {@code zoo:<name>}. */
