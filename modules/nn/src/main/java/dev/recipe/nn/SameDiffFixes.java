@@ -14,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       disk, or re-created while SameDiff builds a gradient function) get a working gradient;</li>
  *   <li>maps the native {@code multiply}, {@code add} and {@code subtract} ops to {@link BroadcastOps}' classes, whose
  *       gradient is M2.1's own unless the op carries a broadcast layout (then a faster one);</li>
+ *   <li>maps the native {@code matmul} op to {@link FrozenAwareMmul}, which leaves out the gradient of a weight
+ *       that is frozen while the gradient function is built ({@link FrozenWeights});</li>
  *   <li>drops the "Added differentiated op ..." line that SameDiff prints to stdout for every op when it builds a
  *       gradient function (100+ lines per graph; PLATFORM-NOTES defect 5).</li>
  * </ul>
@@ -31,6 +33,7 @@ public final class SameDiffFixes {
         register(new BroadcastOps.Mul().opHash(), BroadcastOps.Mul.class);
         register(new BroadcastOps.Add().opHash(), BroadcastOps.Add.class);
         register(new BroadcastOps.Sub().opHash(), BroadcastOps.Sub.class);
+        register(new FrozenAwareMmul().opHash(), FrozenAwareMmul.class);
         silenceGradientBuildNoise();
         installed = true;
     }

@@ -102,4 +102,48 @@ class CachedGradientsTest {
                     k + " of the first call changed after later calls");
         }
     }
+
+    private static long opsOfType(SameDiff sd, String opName) {
+        return sd.getFunction("grad").getOps().values().stream().filter(o -> o.getOp().opName().equals(opName)).count();
+    }
+
+    private static BertModel tinyPretraining(int vocab) {
+        BertModel m = Bert.build(new BertConfig("bert", vocab, 32, 2, 2, 64, 32, 2, 0, 1e-12, 0.02),
+                Bert.Heads.pretraining(), DataType.FLOAT, 3);
+        m.graph().setLossVariables(Bert.MLM_LOSS);
+        return m;
+    }
+
+    /**
+     * With only the intermediate dense weights asked for (the RECIPE step), the products with a frozen weight
+     * differentiate to dX alone (FrozenAwareMmul): fewer {@code matmul_bp} ops, the same gradients as the library's
+     * full gradient function; asking for every weight afterwards rebuilds the function and gives all of them.
+     */
+    @Test
+    void frozenWeightsGetNoGradientAndTheTrainableOnesAreUnchanged() {
+        int vocab = 300;
+        BertModel full = tinyPretraining(vocab), pruned = tinyPretraining(vocab);
+        List<String> inter = pruned.weights().keySet().stream()
+                .filter(n -> n.matches(".*intermediate\\.dense\\.weight")).toList();
+        assertEquals(2, inter.size());
+        List<String> all = new ArrayList<>(full.weights().keySet());
+        all.removeIf(n -> n.contains("pooler"));
+        Map<String, INDArray> ph = batch(7, 4, 16, vocab);
+
+        Map<String, INDArray> reference = copy(full.graph().calculateGradientsAndOutputs(ph, List.of(Bert.MLM_LOSS), all));
+        Map<String, INDArray> got = copy(CachedGradients.compute(pruned.graph(), ph, List.of(Bert.MLM_LOSS), inter));
+        assertEquals(inter.size() + 1, got.size());
+        for (String k : got.keySet()) {
+            assertArrayEquals(reference.get(k).data().asFloat(), got.get(k).data().asFloat(), 1e-6f, k);
+        }
+        long fullBp = opsOfType(full.graph(), "matmul_bp"), prunedBp = opsOfType(pruned.graph(), "matmul_bp");
+        assertTrue(prunedBp < fullBp, "matmul_bp ops: " + prunedBp + " with frozen weights, " + fullBp + " without");
+
+        Map<String, INDArray> again = copy(CachedGradients.compute(pruned.graph(), ph, List.of(Bert.MLM_LOSS), all));
+        assertEquals(reference.keySet(), again.keySet());
+        for (String k : reference.keySet()) {
+            assertArrayEquals(reference.get(k).data().asFloat(), again.get(k).data().asFloat(), 1e-6f, k + " after the rebuild");
+        }
+        assertEquals(fullBp, opsOfType(pruned.graph(), "matmul_bp"));
+    }
 }
