@@ -59,13 +59,11 @@ final class ExperimentCommand implements Main.Command {
         for (Path f : cfgFiles) cfgs.add(ExperimentConfig.read(f));
         if (cl.hasOption("publish")) {
             for (String p : cl.getOptionValues("publish")) {
-                Path to = publish(cfgs, p, dev.recipe.zoo.Zoo.root());
-                String model = p.substring(0, p.lastIndexOf('=')).strip();
-                Path grid = cfgFiles.get(java.util.stream.IntStream.range(0, cfgs.size())
-                        .filter(i -> cfgs.get(i).models().stream().anyMatch(s -> s.name().equals(model))).findFirst().orElseThrow());
+                Published pub = publish(cfgs, p, dev.recipe.zoo.Zoo.root());
+                Path to = pub.dir();
                 // a pre-trained model keeps the card `recipe pretrain` wrote (its loss curve, data, time)
                 if (Files.isRegularFile(to.resolve("attack.json")) || Files.isRegularFile(to.resolve("purification.json"))) {
-                    ModelCard.writePublished(to, to.getFileName().toString(), model, grid);
+                    ModelCard.writePublished(to, to.getFileName().toString(), pub.model(), cfgFiles.get(pub.grid()));
                 }
                 System.out.printf("published %s as %s (%s)%n", p.substring(0, p.lastIndexOf('=')), ZooReuse.label(to), to);
             }
@@ -87,10 +85,11 @@ final class ExperimentCommand implements Main.Command {
                     ExperimentConfig.Step s = it.step();
                     boolean made = Files.isDirectory(modelDir(cfg, s));
                     ExperimentConfig.Step parent = parent(cfg, s);
+                    Path zoo = made || !needed.contains(s.name()) ? null : fromZoo(cfg, s); // hashes the parent's weights
                     String state = made ? "ready"
                             : s.model() != null ? (parent != null ? "made by " + parent.name() : "missing: " + modelDir(cfg, s))
                             : !needed.contains(s.name()) ? "not needed (cells finished)"
-                            : fromZoo(cfg, s) != null ? "in the zoo as " + ZooReuse.label(fromZoo(cfg, s)) + " (copied, not made)"
+                            : zoo != null ? "in the zoo as " + ZooReuse.label(zoo) + " (copied, not made)"
                             : "to make";
                     System.out.printf("   %-32s %s, %d cells to evaluate%n", s.name(), state, missingCells(cfg, s));
                 }
@@ -581,16 +580,21 @@ final class ExperimentCommand implements Main.Command {
         return m;
     }
 
+    /** A model published by {@code --publish}: where it went, its name in the grid, and the index of that grid. */
+    record Published(Path dir, String model, int grid) {}
+
     /** {@code --publish MODEL=NAME}: the first grid with that model publishes it to {@code zooRoot/NAME}. */
-    static Path publish(List<ExperimentConfig> cfgs, String spec, Path zooRoot) {
+    static Published publish(List<ExperimentConfig> cfgs, String spec, Path zooRoot) {
         int eq = spec.lastIndexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) throw new ConfigException("--publish: expected MODEL=NAME, was '" + spec + "'");
         String model = spec.substring(0, eq).strip();
-        for (ExperimentConfig cfg : cfgs) {
+        for (int g = 0; g < cfgs.size(); g++) {
+            ExperimentConfig cfg = cfgs.get(g);
             for (ExperimentConfig.Step s : cfg.models()) {
                 if (!s.name().equals(model)) continue;
                 if (s.model() != null) throw new ConfigException("--publish: '" + model + "' is given (" + s.model() + "), not made by the grid");
-                return ZooReuse.publish(modelDir(cfg, s), Json.write(recipe(cfg, s)), zooRoot, spec.substring(eq + 1).strip());
+                Path dir = ZooReuse.publish(modelDir(cfg, s), Json.write(recipe(cfg, s)), zooRoot, spec.substring(eq + 1).strip());
+                return new Published(dir, model, g);
             }
         }
         throw new ConfigException("--publish: no model named '" + model + "' in "

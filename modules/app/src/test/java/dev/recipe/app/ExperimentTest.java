@@ -353,7 +353,7 @@ class ExperimentTest {
         Path made = ExperimentCommand.modelDir(cfg, cfg.step("NeuBA"));
         Files.createDirectories(made);
         Files.writeString(made.resolve("model.safetensors"), "weights");
-        Path pub = ExperimentCommand.publish(List.of(cfg), "NeuBA=neuba-tiny", zoo);
+        Path pub = ExperimentCommand.publish(List.of(cfg), "NeuBA=neuba-tiny", zoo).dir();
         assertEquals(zoo.resolve("neuba-tiny"), pub);
         assertEquals("weights", Files.readString(pub.resolve("model.safetensors")));
         assertEquals(dev.recipe.core.Json.write(ExperimentCommand.recipe(cfg, cfg.step("NeuBA"))),
