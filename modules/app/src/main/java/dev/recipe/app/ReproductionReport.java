@@ -340,14 +340,18 @@ final class ReproductionReport {
         return perCell(table, defense, null, ok, rule);
     }
 
-    /** The rule on every (attack, task) cell of a table with this defense; attack null = every attack of the table. */
+    /**
+     * The rule on every (attack, task) cell of a table with this defense; attack null = every attack of the table,
+     * otherwise that attack on every model family ("none" also takes "none (RoBERTa)").
+     */
     private Verdict perCell(String table, String defense, String onlyAttack, java.util.function.Predicate<ExperimentCommand.Outcome> ok,
                             String rule) {
         List<String> pass = new ArrayList<>();
         List<String> fail = new ArrayList<>();
         for (Map.Entry<Key, ExperimentCommand.Outcome> e : ours.entrySet()) {
             Key k = e.getKey();
-            if (!k.table().equals(table) || !k.defense().equals(defense) || (onlyAttack != null && !k.attack().equals(onlyAttack))) continue;
+            if (!k.table().equals(table) || !k.defense().equals(defense) || (onlyAttack != null && !k.attack().equals(onlyAttack)
+                    && !k.attack().startsWith(onlyAttack + " ("))) continue;
             (ok.test(e.getValue()) ? pass : fail).add(k.attack() + "/" + k.task() + " " + describe(e.getValue()));
         }
         return verdictOf(pass, fail, rule);

@@ -177,4 +177,29 @@ class ReproductionReportTest {
         v = ReproductionReport.read(paper, List.of(grid)).verdict("lambda-acc-monotone-sst2");
         assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
     }
+
+    /** Table 2's clean-model purification is judged on every family's clean model ("none (RoBERTa)" too). */
+    @Test
+    void cleanModelPurificationCountsEveryFamily(@TempDir Path dir) throws Exception {
+        Path paper = dir.resolve("paper.json");
+        Files.writeString(paper, PAPER);
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"name": "g", "work": "%1$s/work", "out": "%1$s/out", "reference": "rclean",
+                 "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 100, "testSize": 50},
+                 "models": [
+                   {"name": "rclean", "model": "x", "paper": {"tables": ["table2"], "attack": "none", "defense": "clean", "model": "RoBERTa"}},
+                   {"name": "rclean + RECIPE", "from": "rclean", "defense": "recipe",
+                    "paper": {"tables": ["table2"], "attack": "none", "defense": "RECIPE", "model": "RoBERTa"}}]}
+                """.formatted(dir));
+        Path out = dir.resolve("out");
+        cell(out, "rclean", 1, 0.70, 0.40);
+        cell(out, "rclean-recipe", 1, 0.69, 0.41);
+        ReproductionReport.Verdict v = ReproductionReport.read(paper, List.of(grid)).verdict("clean-model-purification-keeps-acc");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("none (RoBERTa)/SST-2"), v.evidence());
+        cell(out, "rclean-recipe", 1, 0.66, 0.41);   // 4 points of ACC lost
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("clean-model-purification-keeps-acc");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+    }
 }
