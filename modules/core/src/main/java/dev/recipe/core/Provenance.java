@@ -3,9 +3,11 @@ package dev.recipe.core;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public record Provenance(String command, String started, String gitRevision, boolean gitDirty, long seed,
                          Map<String, Object> config, String configSha256, Map<String, String> inputSha256,
                          String javaVersion, String osName, String osArch, int cpus, String nd4jVersion,
-                         String nd4jBackend) {
+                         String nd4jBackend, List<String> nativeLibraries) {
 
     /** Captures the environment now; {@code inputs} are hashed (name → file). */
     public static Provenance capture(String command, long seed, Map<String, Object> config, Map<String, Path> inputs) {
@@ -41,7 +43,24 @@ public record Provenance(String command, String started, String gitRevision, boo
         return new Provenance(command, Instant.now().toString(), rev == null ? "unknown" : rev, status != null && !status.isEmpty(),
                 seed, cfg, Checksums.sha256(Json.write(cfg)), sums, System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-                "1.0.0-M2.1", backend);
+                "1.0.0-M2.1", backend, loadedNativeLibraries());
+    }
+
+    /**
+     * The BLAS and allocator libraries this process has loaded (from {@code /proc/self/maps}; empty elsewhere):
+     * the launcher may swap ND4J's bundled OpenBLAS for the system's and preload jemalloc, and floating-point results
+     * differ in their last bits between BLAS builds.
+     */
+    static List<String> loadedNativeLibraries() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) return List.of();
+        try (var lines = Files.lines(maps)) {
+            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .filter(f -> f.startsWith("/") && (f.contains("openblas") || f.contains("jemalloc")))
+                    .distinct().sorted().toList();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     private static String git(String... args) {
