@@ -29,9 +29,10 @@ final class ModelCard {
         JsonNode training = read(dir.resolve("training.json"));
         md.append("# ").append(name).append(" — model card\n\n");
         boolean continued = training.path("continued_from_steps").asLong(0) > 0;
-        md.append(continued ? "A BERT pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
+        String family = "roberta".equals(config.path("model_type").asText()) ? "A RoBERTa (layout and names)" : "A BERT";
+        md.append(family).append(continued ? " pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
                         + "with `--init`, see below) with masked LM on the project's "
-                        : "A BERT pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
+                        : " pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
           .append("own WordPiece vocabulary, in which the backdoor triggers `≈ ≡ ∈ ⊆ ⊕ ⊗ cf tq mn bb mb` are single tokens. ")
           .append("Files: `config.json` (HuggingFace keys), `model.safetensors` (HuggingFace parameter names), ")
           .append("`vocab.txt`, `provenance.json`, `training.json` (every step's loss), `evaluation.json`.\n\n");
