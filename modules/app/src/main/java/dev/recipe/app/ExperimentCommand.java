@@ -440,8 +440,11 @@ final class ExperimentCommand implements Main.Command {
     /** Prior cost of making a model or evaluating a cell (2 threads, one stage at a time), from mini runs on 2 cores. */
     static final double ATTACK_MINUTES = 25, DEFENSE_MINUTES = 4, CELL_MINUTES = 3;
 
-    /** Prior cost of pre-training a mini model from random weights (bert-mini: 7 epochs, ~105 min on 2 threads). */
-    static final double PRETRAIN_MINUTES = 105;
+    /**
+     * Prior cost of pre-training a mini model from random weights: 7 epochs of the mini corpora (roberta-mini,
+     * session 20: 71 min on 2 threads with 5 native-memory restarts; bert-mini took ~105 min on older code).
+     */
+    static final double PRETRAIN_MINUTES = 75;
 
     /**
      * What several grids together leave to run: a model or a cell shared by several configs (same work or out

@@ -327,9 +327,9 @@ class ExperimentTest {
         assertEquals(Map.of("pretrain", "roberta-tiny", "corpus", List.of("c.txt"), "args", List.of("--epochs", "1")),
                 ExperimentCommand.recipe(cfg, clean));
         assertEquals(null, ExperimentCommand.parent(cfg, clean));
-        // 1 pre-training (105 min) + 1 attack (25) + 1 defense (4) + 2 x 2 + 2 x 2 + 2 cells (3 each)
+        // 1 pre-training (75 min) + 1 attack (25) + 1 defense (4) + 2 x 2 + 2 x 2 + 2 cells (3 each)
         assertTrue(new ExperimentCommand.Progress(ExperimentCommand.items(List.of(cfg), null)).remaining()
-                .startsWith("left: 3 models to make, 10 cells to evaluate, about 2h44m"));
+                .startsWith("left: 3 models to make, 10 cells to evaluate, about 2h14m"));
         assertTrue(ExperimentCommand.planUnion(List.of(cfg)).contains("1 models to pre-train, 1 attacks and 1 defenses"));
         Recorder r = new Recorder();
         ExperimentCommand.run(ExperimentCommand.items(List.of(cfg), null), 2, System.nanoTime(), r);
