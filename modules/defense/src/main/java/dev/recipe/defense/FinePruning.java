@@ -36,9 +36,8 @@ public final class FinePruning {
         ModelSpec spec = model.spec();
         List<LabelledText> rows = new ArrayList<>();
         for (String t : auxTexts) rows.add(new LabelledText(t, 0));
-        // cut at what the position table holds (as a tokenizer's model_max_length does), never padded past it
-        ClassificationBatches b = new ClassificationBatches(rows, tok, Math.min(maxLen, model.config().maxTokens()), 64,
-                false, 0, DataType.FLOAT, model.config().maxTokens());
+        ClassificationBatches b = ClassificationBatches.forReading(rows, tok, maxLen, model.config().maxTokens(),
+                DataType.FLOAT);
         double[][] sum = new double[spec.neurons().size()][];
         List<String> wanted = new ArrayList<>(spec.neurons());
         wanted.add(spec.firstTokenIndex());

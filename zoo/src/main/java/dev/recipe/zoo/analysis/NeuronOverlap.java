@@ -79,16 +79,18 @@ public record NeuronOverlap(int samples, int neuronsPerSample, long activatedByB
      *
      * @param sd   a graph built with {@code spec} (any heads)
      * @param spec names the neuron variables and the first-token index
+     * @param positions the longest sequence the model holds ({@code BertConfig.maxTokens()}); texts are cut at it
+     *                  or at {@code maxLen}, whichever is shorter
      */
     public static NeuronOverlap measure(SameDiff sd, ModelSpec spec, Tokenizer tok, List<LabelledText> clean,
-                                        List<LabelledText> poisoned, int maxLen, DataType dt) {
+                                        List<LabelledText> poisoned, int maxLen, int positions, DataType dt) {
         if (clean.size() != poisoned.size()) {
             throw new IllegalArgumentException("clean (" + clean.size() + ") and poisoned (" + poisoned.size()
                     + ") samples must be paired one to one");
         }
         if (clean.isEmpty()) throw new IllegalArgumentException("no samples to analyse");
-        List<boolean[][]> c = activations(sd, spec, tok, clean, maxLen, dt);
-        List<boolean[][]> p = activations(sd, spec, tok, poisoned, maxLen, dt);
+        List<boolean[][]> c = activations(sd, spec, tok, clean, maxLen, positions, dt);
+        List<boolean[][]> p = activations(sd, spec, tok, poisoned, maxLen, positions, dt);
         return count(c, p);
     }
 
@@ -122,8 +124,8 @@ public record NeuronOverlap(int samples, int neuronsPerSample, long activatedByB
 
     /** Per layer, [samples][units]: is the neuron's first-token value above zero. */
     static List<boolean[][]> activations(SameDiff sd, ModelSpec spec, Tokenizer tok, List<LabelledText> data,
-                                         int maxLen, DataType dt) {
-        ClassificationBatches b = new ClassificationBatches(data, tok, maxLen, 64, false, 0, dt);
+                                         int maxLen, int positions, DataType dt) {
+        ClassificationBatches b = ClassificationBatches.forReading(data, tok, maxLen, positions, dt);
         List<boolean[][]> out = new ArrayList<>();
         for (int l = 0; l < spec.neurons().size(); l++) out.add(new boolean[data.size()][]);
         List<String> wanted = new ArrayList<>(spec.neurons());

@@ -58,6 +58,17 @@ public final class ClassificationBatches implements BatchSource {
         this.positions = positions;
     }
 
+    /**
+     * Unshuffled batches of 64 for reading a model's activations (no training, no error on long texts): each text is
+     * cut at {@code maxLen} or at what the model's position table holds ({@code positions}, i.e.
+     * {@code BertConfig.maxTokens()}), whichever is shorter, as a tokenizer's {@code model_max_length} does.
+     * Fine-tuning and prediction use the constructor instead and refuse a text the table cannot hold.
+     */
+    public static ClassificationBatches forReading(List<LabelledText> data, Tokenizer tok, int maxLen, int positions,
+                                                   DataType dt) {
+        return new ClassificationBatches(data, tok, Math.min(maxLen, positions), 64, false, 0, dt, positions);
+    }
+
     /** Tokens of the longest example (special tokens included, cut at maxLen). */
     public int longest() {
         int n = 0;

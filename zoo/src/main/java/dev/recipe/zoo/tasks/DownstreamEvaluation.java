@@ -204,7 +204,7 @@ public final class DownstreamEvaluation {
         for (Trigger t : cfg.triggers()) {
             List<LabelledText> poisoned = Poisoning.poisonAll(clean, t, cfg.insertion());
             NeuronOverlap o = NeuronOverlap.measure(encoder.graph(), encoder.spec(), tok, clean, poisoned,
-                    Math.min(cfg.finetune().maxLen(), encoder.config().maxTokens()), DataType.FLOAT);
+                    cfg.finetune().maxLen(), encoder.config().maxTokens(), DataType.FLOAT);
             Map<String, Object> s = o.summary();
             ResultRecord.Builder b = ResultRecord.builder().put("model", modelName).put("task", data.name())
                     .put("trigger", t.text()).put("samples", o.samples()).put("overlap_ratio", NeuronOverlap.finiteOrNull(o.overlapRatio()))

@@ -48,13 +48,13 @@ class NeuronOverlapTest {
         BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.encoderOnly(), DataType.FLOAT, 4);
         List<LabelledText> clean = List.of(new LabelledText("w20 w21 w22", 0), new LabelledText("w30 w31", 1),
                 new LabelledText("w40", 0));
-        NeuronOverlap same = NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, clean, 16, DataType.FLOAT);
+        NeuronOverlap same = NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, clean, 16, m.config().maxTokens(), DataType.FLOAT);
         assertEquals(1.0, same.overlapRatio(), 0);
         assertEquals(0, same.poisonOnly());
         assertEquals(BertConfig.tiny().numLayers() * BertConfig.tiny().intermediateSize(), same.neuronsPerSample());
 
         // the counts equal a direct reading of the first row of each sequence
-        List<boolean[][]> act = NeuronOverlap.activations(m.graph(), m.spec(), tok, clean.subList(1, 2), 16, DataType.FLOAT);
+        List<boolean[][]> act = NeuronOverlap.activations(m.graph(), m.spec(), tok, clean.subList(1, 2), 16, m.config().maxTokens(), DataType.FLOAT);
         Map<String, INDArray> in = new java.util.HashMap<>();
         int[] ids = tok.encode("w30 w31", 16);
         in.put(Bert.INPUT_IDS, org.nd4j.linalg.factory.Nd4j.createFromArray(new int[][] {ids}));
@@ -67,10 +67,10 @@ class NeuronOverlapTest {
         m.weights().forEach((k, v) -> { if (k.endsWith("weight") && !k.contains("LayerNorm")) v.muli(40); });
         List<LabelledText> poisoned = List.of(new LabelledText("w90 w20 w21 w22", 0), new LabelledText("w90 w30 w31", 1),
                 new LabelledText("w90 w40", 0));
-        NeuronOverlap diff = NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, poisoned, 16, DataType.FLOAT);
+        NeuronOverlap diff = NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, poisoned, 16, m.config().maxTokens(), DataType.FLOAT);
         assertTrue(diff.overlapRatio() < 1.0 && diff.overlapRatio() > 0.3, "overlap " + diff.overlapRatio());
         assertThrows(IllegalArgumentException.class,
-                () -> NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, poisoned.subList(0, 2), 16, DataType.FLOAT));
+                () -> NeuronOverlap.measure(m.graph(), m.spec(), tok, clean, poisoned.subList(0, 2), 16, m.config().maxTokens(), DataType.FLOAT));
     }
 
     @Test

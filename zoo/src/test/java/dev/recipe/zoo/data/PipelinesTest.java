@@ -68,5 +68,10 @@ class PipelinesTest {
         assertEquals(1, b.batch(0, 1).get(Bert.LABELS).length());
         ClassificationBatches capped = new ClassificationBatches(data, tok, 5, 2, false, 0, DataType.FLOAT);
         assertEquals(5, capped.batch(0, 0).get(Bert.INPUT_IDS).size(1), "never beyond maxLen");
+        ClassificationBatches reading = ClassificationBatches.forReading(data, tok, 64, 4, DataType.FLOAT);
+        assertEquals(4, reading.longest(), "cut at the position table when it is shorter than maxLen");
+        assertEquals(4, reading.batch(0, 0).get(Bert.INPUT_IDS).size(1), "and never padded past it");
+        assertEquals(3, ClassificationBatches.forReading(data, tok, 3, 4, DataType.FLOAT).longest(),
+                "cut at maxLen when it is shorter than the table");
     }
 }
