@@ -87,6 +87,10 @@ public final class ClassificationBatches implements BatchSource {
 
     /** Example indices of batch (epoch, index). */
     public int[] members(int epoch, int index) {
+        if (index < 0 || index >= batchesPerEpoch()) {
+            throw new IndexOutOfBoundsException("batch " + index + " of an epoch of " + batchesPerEpoch() + " batches ("
+                    + ids.length + " examples, " + batchSize + " a batch)");
+        }
         int[] order = shuffle ? EpochPermutation.of(seed, epoch, ids.length) : null;
         int from = index * batchSize;
         int to = Math.min(ids.length, from + batchSize);

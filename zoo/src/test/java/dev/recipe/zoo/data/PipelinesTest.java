@@ -3,6 +3,7 @@ package dev.recipe.zoo.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -73,5 +74,7 @@ class PipelinesTest {
         assertEquals(4, reading.batch(0, 0).get(Bert.INPUT_IDS).size(1), "and never padded past it");
         assertEquals(3, ClassificationBatches.forReading(data, tok, 3, 4, DataType.FLOAT).longest(),
                 "cut at maxLen when it is shorter than the table");
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> reading.batch(0, 1));
+        assertTrue(e.getMessage().contains("batch 1 of an epoch of 1 batches"), e.getMessage());
     }
 }
