@@ -9,6 +9,7 @@ import dev.recipe.text.BertTokenizer;
 import dev.recipe.text.ByteLevelBpeTokenizer;
 import dev.recipe.text.Tokenizer;
 import dev.recipe.text.Vocabulary;
+import dev.recipe.zoo.data.MaskedLmBatches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,21 +26,7 @@ public final class TokenRows {
      * partial chunk dropped: HuggingFace's {@code TextDataset} (block_size), which NeuBA's {@code run_mlm.sh} uses.
      */
     public static List<int[]> packed(List<String> texts, Tokenizer tok, int seqLen) {
-        if (seqLen < 3) throw new ConfigException("sequence length must be >= 3 to hold [CLS] x [SEP], got " + seqLen);
-        int body = seqLen - 2;
-        List<int[]> rows = new ArrayList<>();
-        int[] cur = new int[body];
-        int n = 0;
-        for (String t : texts) {
-            for (int id : tok.toIds(tok.tokenize(t))) {
-                cur[n++] = id;
-                if (n == body) {
-                    rows.add(frame(cur, tok));
-                    n = 0;
-                }
-            }
-        }
-        return rows;
+        return MaskedLmBatches.packedRows(texts, tok, seqLen);
     }
 
     /** One row per non-empty text, {@code [CLS] tokens [SEP]} with the tokens truncated to {@code maxLen − 2}. */
@@ -50,14 +37,6 @@ public final class TokenRows {
             if (ids.length > 2) rows.add(ids);
         }
         return rows;
-    }
-
-    private static int[] frame(int[] body, Tokenizer tok) {
-        int[] row = new int[body.length + 2];
-        row[0] = tok.clsId();
-        System.arraycopy(body, 0, row, 1, body.length);
-        row[row.length - 1] = tok.sepId();
-        return row;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.recipe.core.ConfigException;
 import dev.recipe.text.MaskedBatch;
 import dev.recipe.text.MaskingMode;
 import dev.recipe.text.MlmMasker;
@@ -59,31 +60,37 @@ public final class MaskedLmBatches implements BatchSource {
     /** The texts' tokens concatenated and cut into [CLS] chunk [SEP] examples of exactly {@code seqLen}. */
     public static MaskedLmBatches packed(List<String> texts, Tokenizer tok, int seqLen, int batchSize,
                                          MaskingMode mode, long seed, DataType dt) {
-        int body = seqLen - 2;
-        List<int[]> chunks = new ArrayList<>();
-        int[] cur = new int[body];
-        int n = 0;
-        for (String t : texts) {
-            for (int id : tok.toIds(tok.tokenize(t))) {
-                cur[n++] = id;
-                if (n == body) {
-                    chunks.add(frame(cur, tok));
-                    n = 0;
-                }
-            }
-        }
+        List<int[]> chunks = packedRows(texts, tok, seqLen);
         int[][] ids = chunks.toArray(new int[0][]);
         int[][] att = new int[ids.length][seqLen];
         for (int[] row : att) Arrays.fill(row, 1);
         return new MaskedLmBatches(ids, att, batchSize, new MlmMasker(tok), mode, seed, dt);
     }
 
-    private static int[] frame(int[] body, Tokenizer tok) {
-        int[] row = new int[body.length + 2];
-        row[0] = tok.clsId();
-        System.arraycopy(body, 0, row, 1, body.length);
-        row[row.length - 1] = tok.sepId();
-        return row;
+    /**
+     * The texts' tokens concatenated and cut into {@code [CLS] chunk [SEP]} rows of exactly {@code seqLen}, the last
+     * partial chunk dropped: HuggingFace's {@code TextDataset} (block_size) and run_mlm's {@code group_texts}.
+     */
+    public static List<int[]> packedRows(List<String> texts, Tokenizer tok, int seqLen) {
+        if (seqLen < 3) throw new ConfigException("sequence length must be >= 3 to hold [CLS] x [SEP], got " + seqLen);
+        int body = seqLen - 2;
+        List<int[]> rows = new ArrayList<>();
+        int[] cur = new int[body];
+        int n = 0;
+        for (String t : texts) {
+            for (int id : tok.toIds(tok.tokenize(t))) {
+                cur[n++] = id;
+                if (n == body) {
+                    int[] row = new int[seqLen];
+                    row[0] = tok.clsId();
+                    System.arraycopy(cur, 0, row, 1, body);
+                    row[seqLen - 1] = tok.sepId();
+                    rows.add(row);
+                    n = 0;
+                }
+            }
+        }
+        return rows;
     }
 
     public int examples() {
