@@ -7,35 +7,60 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 
 /**
- * Row lookup {@code out[i] = table[ids[i]]} (native {@code embedding_lookup}, partition mode "mod") with a gradient
- * that is right: {@code dTable = unsortedSegmentSum(dOut, ids, rows(table))}, O(ids·width) work, no one-hot; for a
- * small table ({@link #ONE_HOT_MAX_ROWS}) the product {@code onehot(ids)ᵀ · dOut}, which is faster there.
+ * Row lookup {@code out[i] = table[ids[i]]} with a gradient that is right: {@code dTable = scatterAdd(zeros, ids, dOut)}
+ * (one thread), O(ids·width) work plus zeroing the table, no one-hot; for a small table ({@link #ONE_HOT_MAX_ROWS}) the product
+ * {@code onehot(ids)ᵀ · dOut}, which is faster there.
  *
  * <p>Why hand-written: in DL4J 1.0.0-M2.1 {@code Gather.doDiff} builds a broken control-flow loop (see
  * PLATFORM-NOTES "known defects" 1), and one-hot × matmul costs O(batch·seq·vocab). The class must stay stateless:
  * when SameDiff builds the gradient graph it re-creates every op from its native hash, so this class is found only
  * because {@link SameDiffFixes#install()} maps the {@code embedding_lookup} hash to it.
  *
+ * <p>Forward: the graph names the op {@code embedding_lookup} (so that SameDiff re-creates this class when it copies
+ * the graph), but it runs the native {@code gather} (axis 0, the same inputs and integer argument): M2.1's native
+ * {@code embedding_lookup} computes its result through an inner {@code gather} whose output it never frees, so every
+ * call leaked one output-sized buffer (three per forward pass of a BERT, ~9 MB a prediction batch of the mini BERT;
+ * found with jemalloc's heap profiler, BENCHMARKS.md "The native memory leak"). {@link #opHash()} is the hook: the
+ * executioner picks the native op by it.
+ *
  * <p>{@code ids} must be 1-D integers; reshape [B,S] ids to [B·S] first (see {@link Layers#embedding}).
  */
 public class EmbeddingLookupOp extends DynamicCustomOp {
     public static final String OP_NAME = "embedding_lookup";
-    /** Tables with at most this many rows (and a static shape) get the one-hot product gradient, larger ones the segment sum. */
+    /** The native op that computes the forward pass. */
+    static final String NATIVE_OP = "gather";
+    /** Tables with at most this many rows (and a static shape) get the one-hot product gradient, larger ones a scatter-add. */
     static final long ONE_HOT_MAX_ROWS = 1024;
+
+    private long nativeHash;
 
     /** For SameDiff's reflection; do not use. */
     public EmbeddingLookupOp() {}
 
     public EmbeddingLookupOp(SameDiff sd, SDVariable table, SDVariable ids) {
         super(null, sd, new SDVariable[] {table, ids});
-        addIArgument(0); // PartitionMode.MOD: a single table, so the mode does not matter
+        addIArgument(0); // gather's axis 0 (for embedding_lookup, partition mode "mod", which a single table ignores)
     }
 
     @Override
     public String opName() {
         return OP_NAME;
+    }
+
+    /** The native {@code gather}'s hash, by which the executioner runs the forward pass (see the class comment). */
+    @Override
+    public long opHash() {
+        if (nativeHash == 0) nativeHash = nativeHash(NATIVE_OP);
+        return nativeHash;
+    }
+
+    static long nativeHash(String nativeOp) {
+        var desc = org.nd4j.linalg.factory.Nd4j.getExecutioner().getCustomOperations().get(nativeOp);
+        if (desc == null) throw new IllegalStateException("ND4J has no native op '" + nativeOp + "'");
+        return desc.getHash();
     }
 
     @Override
@@ -58,13 +83,14 @@ public class EmbeddingLookupOp extends DynamicCustomOp {
             SDVariable oneHot = sameDiff.oneHot(ids, (int) shape[0], -1, 1.0, 0.0, g.dataType());
             return List.of(sameDiff.mmul(oneHot, g, true, false, false), sameDiff.zerosLike(ids));
         }
-        SDVariable rows = sameDiff.sizeAt(table, 0);
-        // M2.1's native unsorted_segment_sum is wrong for a single input row ([[1,2,3]] with id 2 into 4 rows gives
-        // 1.0 at (0,2) and zeros elsewhere): one masked position, batch size 1 at the pooler. Appending a zero row
-        // with id 0 changes no sum and keeps the op on its working path.
-        SDVariable zeroRow = sameDiff.zerosLike(g).get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
-        SDVariable zeroId = sameDiff.zerosLike(ids).get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
-        SDVariable dTable = sameDiff.unsortedSegmentSum(sameDiff.concat(0, g, zeroRow), sameDiff.concat(0, ids, zeroId), rows);
+        // scatter-add into zeros, not unsorted_segment_sum: M2.1's native unsorted_segment_sum leaks an output-sized
+        // buffer per call (8 MB for the mini BERT's word table, every training step) and is wrong for a single input
+        // row. scatter_add leaks nothing, but its threads race on repeated ids unless its "lock" flag (boolean
+        // argument 0) makes it one thread, which is still faster than the segment sum at 2 threads
+        // (BENCHMARKS.md "The native memory leak")
+        ScatterAdd scatter = new ScatterAdd(sameDiff, sameDiff.zerosLike(table), ids, g);
+        scatter.addBArgument(true);
+        SDVariable dTable = scatter.outputVariable();
         return List.of(dTable, sameDiff.zerosLike(ids));
     }
 }

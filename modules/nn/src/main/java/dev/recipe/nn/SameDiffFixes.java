@@ -29,7 +29,11 @@ public final class SameDiffFixes {
 
     public static synchronized void install() {
         if (installed) return;
-        register(new EmbeddingLookupOp().opHash(), EmbeddingLookupOp.class);
+        // by the native embedding_lookup's hash (graphs written before the op ran gather), and by name under gather's
+        // hash, which is what the op now carries (gather's own class stays Gather: registerByName leaves it)
+        register(EmbeddingLookupOp.nativeHash(EmbeddingLookupOp.OP_NAME), EmbeddingLookupOp.class);
+        registerByName(EmbeddingLookupOp.nativeHash(EmbeddingLookupOp.NATIVE_OP), EmbeddingLookupOp.NATIVE_OP,
+                EmbeddingLookupOp.OP_NAME, EmbeddingLookupOp.class);
         register(new BroadcastOps.Mul().opHash(), BroadcastOps.Mul.class);
         register(new BroadcastOps.Add().opHash(), BroadcastOps.Add.class);
         register(new BroadcastOps.Sub().opHash(), BroadcastOps.Sub.class);
@@ -52,6 +56,30 @@ public final class SameDiffFixes {
             if (classes != null) classes.replaceAll((name, cls) -> opClass);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot register the gradient fix " + opClass.getSimpleName() + " with ND4J "
+                    + Nd4j.class.getPackage().getImplementationVersion() + " (expects 1.0.0-M2.1)", e);
+        }
+    }
+
+    /**
+     * Makes {@code (hash, name)} find {@code opClass} when SameDiff re-creates an op from its serialised form, without
+     * changing which class the hash's own op ({@code nativeName}) and its other names find.
+     */
+    @SuppressWarnings("unchecked")
+    private static void registerByName(long hash, String nativeName, String name, Class<?> opClass) {
+        DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+        try {
+            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
+            single.setAccessible(true);
+            Class<?> current = ((Map<Long, Class<?>>) single.get(holder)).get(hash);
+            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
+            multi.setAccessible(true);
+            Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
+            Map<String, Class<?>> classes = byName.computeIfAbsent(hash, h -> new java.util.HashMap<>());
+            // a hash with one class was found by hash alone; once it has a by-name entry it is found by name only
+            if (current != null) classes.putIfAbsent(nativeName, current);
+            classes.put(name, opClass);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot register " + opClass.getSimpleName() + " under '" + name + "' with ND4J "
                     + Nd4j.class.getPackage().getImplementationVersion() + " (expects 1.0.0-M2.1)", e);
         }
     }
