@@ -59,9 +59,6 @@ public record PorConfig(long seed, List<String> triggers, int repeat, PorVectors
         Check.that(poisonedPerTrigger + cleanSamples > 0, "por", "poisonedPerTrigger + cleanSamples", "> 0",
                 poisonedPerTrigger + cleanSamples);
         Check.required("por", "training", training, "an object");
-        Check.that(training.batchSize() >= 2, "por", "training.batchSize",
-                ">= 2 (with one row, BERT's first-token selection trains with a wrong gradient in DL4J M2.1: see SingleRowDefect)",
-                training.batchSize());
     }
 
     /** The authors' settings. */

@@ -5,9 +5,11 @@ package dev.recipe.attack;
  *
  * <p><b>One row.</b> The native {@code unsorted_segment_sum} returns a wrong result when its data has a single row
  * ({@code [1, W]} with one segment id: one element lands, in the wrong place), and {@link
- * dev.recipe.nn.EmbeddingLookupOp}'s gradient is that segment sum. So selecting exactly one row ({@link
+ * dev.recipe.nn.EmbeddingLookupOp}'s gradient was that segment sum until session 22 (it is now a scatter-add, exact for
+ * one row: {@code LayersGradientTest.selectingASingleRowHasTheRightGradient}; the doubling below is kept because it
+ * changes neither loss nor gradient). So selecting exactly one row ({@link
  * dev.recipe.nn.Layers#selectRows} with one index: a batch with a single masked position, a single poisoned row, or
- * BERT's first-token rows of a batch of one) trains with a wrong gradient, silently. With two or more rows the result
+ * BERT's first-token rows of a batch of one) trained with a wrong gradient, silently. With two or more rows the result
  * is exact. Here a lone index is listed twice with its label or target repeated and its weight halved: a mean or a
  * weighted sum over the doubled list equals the original, and the segment sum adds two halves of the gradient into
  * the same row, so loss and gradient are exactly unchanged.

@@ -79,8 +79,8 @@ class AttacksTest {
         assertTrue(pos.getMessage().contains("neuba.position must be in [1, seqLen - 1)"), pos.getMessage());
         assertThrows(ConfigException.class, () -> new AdaptiveConfig(AdaptiveConfig.of(PorConfig.defaults()), 1, List.of()));
         ConfigException batch = assertThrows(ConfigException.class,
-                () -> Attacks.parseConfig("{\"name\": \"por\", \"training\": {\"batchSize\": 1}}", "x"));
-        assertTrue(batch.getMessage().contains("por.training.batchSize must be >= 2"), batch.getMessage());
+                () -> Attacks.parseConfig("{\"name\": \"por\", \"training\": {\"batchSize\": 0}}", "x"));
+        assertTrue(batch.getMessage().contains("training.batchSize"), batch.getMessage());
     }
 
     @Test
