@@ -10,14 +10,16 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 
 /**
- * Row lookup {@code out[i] = table[ids[i]]} with a gradient that is right: {@code dTable = scatterAdd(zeros, ids, dOut)}
- * (one thread), O(ids·width) work plus zeroing the table, no one-hot; for a small table ({@link #ONE_HOT_MAX_ROWS}) the product
+ * Row lookup {@code out[i] = table[ids[i]]} with a gradient that is right: for a table over {@link
+ * #ONE_HOT_MAX_ROWS} rows {@code dTable = scatterAdd(zeros, ids, dOut)} (locked, so repeated ids do not race),
+ * O(ids·width) work plus zeroing the table, no one-hot; for a smaller table the product
  * {@code onehot(ids)ᵀ · dOut}, which is faster there.
  *
  * <p>Why hand-written: in DL4J 1.0.0-M2.1 {@code Gather.doDiff} builds a broken control-flow loop (see
  * PLATFORM-NOTES "known defects" 1), and one-hot × matmul costs O(batch·seq·vocab). The class must stay stateless:
- * when SameDiff builds the gradient graph it re-creates every op from its native hash, so this class is found only
- * because {@link SameDiffFixes#install()} maps the {@code embedding_lookup} hash to it.
+ * when SameDiff builds the gradient graph it re-creates every op from its hash and name, and finds this class
+ * because {@link SameDiffFixes#install()} registers it under both the native {@code embedding_lookup} hash (graphs
+ * written before this op ran {@code gather}) and {@code gather}'s hash with the name {@code embedding_lookup}.
  *
  * <p>Forward: the graph names the op {@code embedding_lookup} (so that SameDiff re-creates this class when it copies
  * the graph), but it runs the native {@code gather} (axis 0, the same inputs and integer argument): M2.1's native
@@ -32,7 +34,8 @@ public class EmbeddingLookupOp extends DynamicCustomOp {
     public static final String OP_NAME = "embedding_lookup";
     /** The native op that computes the forward pass. */
     static final String NATIVE_OP = "gather";
-    /** Tables with at most this many rows (and a static shape) get the one-hot product gradient, larger ones a scatter-add. */
+    /** Tables with at most this many rows (and a static shape) get the one-hot product gradient, larger ones a
+     *  scatter-add. */
     static final long ONE_HOT_MAX_ROWS = 1024;
 
     private long nativeHash;

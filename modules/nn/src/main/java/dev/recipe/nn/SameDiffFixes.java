@@ -2,6 +2,7 @@ package dev.recipe.nn;
 
 import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
@@ -42,45 +43,45 @@ public final class SameDiffFixes {
         installed = true;
     }
 
-    @SuppressWarnings("unchecked")
     private static void register(long hash, Class<?> opClass) {
-        DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
-        try {
-            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-            single.setAccessible(true);
-            ((Map<Long, Class<?>>) single.get(holder)).put(hash, opClass);
-            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
-            multi.setAccessible(true);
-            Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
-            Map<String, Class<?>> classes = byName.get(hash);
-            if (classes != null) classes.replaceAll((name, cls) -> opClass);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot register the gradient fix " + opClass.getSimpleName() + " with ND4J "
-                    + Nd4j.class.getPackage().getImplementationVersion() + " (expects 1.0.0-M2.1)", e);
-        }
+        classByHash().put(hash, opClass);
+        Map<String, Class<?>> classes = classesByHashAndName().get(hash);
+        if (classes != null) classes.replaceAll((name, cls) -> opClass);
     }
 
     /**
      * Makes {@code (hash, name)} find {@code opClass} when SameDiff re-creates an op from its serialised form, without
      * changing which class the hash's own op ({@code nativeName}) and its other names find.
      */
-    @SuppressWarnings("unchecked")
     private static void registerByName(long hash, String nativeName, String name, Class<?> opClass) {
-        DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+        Class<?> current = classByHash().get(hash);
+        Map<String, Class<?>> classes = classesByHashAndName().computeIfAbsent(hash, h -> new HashMap<>());
+        // a hash with one class was found by hash alone; once it has a by-name entry it is found by name only
+        if (current != null) classes.putIfAbsent(nativeName, current);
+        classes.put(name, opClass);
+    }
+
+    /** {@link DifferentialFunctionClassHolder}'s private map from a custom op's hash to its class. */
+    @SuppressWarnings("unchecked")
+    private static Map<Long, Class<?>> classByHash() {
+        return (Map<Long, Class<?>>) holderField("customOpHashToClass");
+    }
+
+    /** Its private map from a hash shared by several ops to each op's class by name. */
+    @SuppressWarnings("unchecked")
+    private static Map<Long, Map<String, Class<?>>> classesByHashAndName() {
+        return (Map<Long, Map<String, Class<?>>>) holderField("customOpHashToClasses");
+    }
+
+    private static Object holderField(String name) {
         try {
-            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-            single.setAccessible(true);
-            Class<?> current = ((Map<Long, Class<?>>) single.get(holder)).get(hash);
-            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
-            multi.setAccessible(true);
-            Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
-            Map<String, Class<?>> classes = byName.computeIfAbsent(hash, h -> new java.util.HashMap<>());
-            // a hash with one class was found by hash alone; once it has a by-name entry it is found by name only
-            if (current != null) classes.putIfAbsent(nativeName, current);
-            classes.put(name, opClass);
+            Field field = DifferentialFunctionClassHolder.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(DifferentialFunctionClassHolder.getInstance());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot register " + opClass.getSimpleName() + " under '" + name + "' with ND4J "
-                    + Nd4j.class.getPackage().getImplementationVersion() + " (expects 1.0.0-M2.1)", e);
+            throw new IllegalStateException("cannot reach DifferentialFunctionClassHolder." + name + " to register the"
+                    + " op fixes with ND4J " + Nd4j.class.getPackage().getImplementationVersion()
+                    + " (expects 1.0.0-M2.1)", e);
         }
     }
 
