@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 import dev.recipe.core.Json;
 import dev.recipe.nn.Losses;
@@ -94,9 +95,13 @@ final class BenchCommand implements Main.Command {
         long[] last = {System.nanoTime()};
         long[][] proc = new long[2][];
         List<Double> times = new ArrayList<>();
+        Map<String, List<Double>> phases = new LinkedHashMap<>();
         new Trainer(info -> {
             long now = System.nanoTime();
-            if (info.step() > warmup) times.add((now - last[0]) / 1e6);
+            if (info.step() > warmup) {
+                times.add((now - last[0]) / 1e6);
+                info.phases().millis().forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            }
             if (info.step() == warmup && timer != null) {
                 timer.attach(sd);   // the gradient function exists after the first step
                 timer.reset();
@@ -106,7 +111,7 @@ final class BenchCommand implements Main.Command {
             last[0] = System.nanoTime();
         }).fit(sd, loss, data, tc, null);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        double median = median(times);
         double gflop = stepFlops(c, batch, seq, recipe ? masked : 0, recipe) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "samediff");
@@ -125,6 +130,11 @@ final class BenchCommand implements Main.Command {
         r.put("p10_ms", t[(int) Math.floor(0.1 * (t.length - 1))]);
         r.put("p90_ms", t[(int) Math.ceil(0.9 * (t.length - 1))]);
         r.put("mean_ms", Arrays.stream(t).average().orElse(Double.NaN));
+        Map<String, Double> phaseMedians = new LinkedHashMap<>();
+        phases.forEach((k, v) -> phaseMedians.put(k, median(v)));
+        r.put("phase_median_ms", phaseMedians);
+        System.err.printf("median step %.0f ms; phase medians (ms): %s%n", median, phaseMedians.entrySet().stream()
+                .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
         r.put("peak_rss_mb", peakRssMb());
         r.put("gflop_per_step", gflop);
         r.put("achieved_gflops", gflop / (median / 1000));
@@ -158,6 +168,11 @@ final class BenchCommand implements Main.Command {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return 0;
+    }
+
+    static double median(List<Double> values) {
+        double[] t = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
     }
 
     /** Same fixed-seed data shape as the peer: random ids, all positions real, 15% masked (drawn once). */

@@ -41,8 +41,9 @@ public final class Trainer {
      * SameDiff's intermediate arrays live off-heap and are freed only when the JVM collects their small Java
      * wrappers; the heap barely grows, so without a nudge the process's resident size climbs by gigabytes between
      * collections (pre-training the mini BERT was ended at 12 GB by JavaCPP's physical-memory limit after 400
-     * steps). A collection per step costs a few ms against steps of a second. {@code -Drecipe.gcEverySteps=0}
-     * disables it.
+     * steps). A collection per step is the {@code rest} phase of {@link StepInfo.Phases}: 26-34 ms of a 560-700 ms mini
+     * fine-tuning step (BENCHMARKS.md, "Step phases"), and without it the step is no faster while the resident size
+     * grows (2.6-4.1 GB after 33 steps). {@code -Drecipe.gcEverySteps=0} disables it.
      */
     static final long GC_EVERY_STEPS = Long.getLong("recipe.gcEverySteps", 1);
 
@@ -117,8 +118,11 @@ public final class Trainer {
             int index = (int) (s % perEpoch);
             long stepNo = s + 1;
             Nd4j.getRandom().setSeed(EpochPermutation.mix(cfg.seed(), s));
-            OutAndGrad og = CachedGradients.compute(sd, data.batch(epoch, index), List.of(loss),
-                    sel.trainable());
+            long t0 = System.nanoTime();
+            Map<String, INDArray> batch = data.batch(epoch, index);
+            long t1 = System.nanoTime();
+            OutAndGrad og = CachedGradients.compute(sd, batch, List.of(loss), sel.trainable());
+            long t2 = System.nanoTime();
             double lossValue = lossValue(og.getOutputs().get(loss));
             if (!Double.isFinite(lossValue)) {
                 throw new TrainingDivergedException(stepNo, lossValue, null, String.format(
@@ -127,9 +131,11 @@ public final class Trainer {
             }
             Map<String, INDArray> grads = og.getGradients();
             double gradNorm = checkedGlobalNorm(grads, sel.trainable(), stepNo, total, lossValue);
+            long t3 = System.nanoTime();
             double lr = cfg.learningRateAt(s, total);
             opt.step(params, grads, cfg.clips() ? GradientClipping.scale(gradNorm, cfg.clipNorm()) : 1.0, lr);
             losses.add(lossValue);
+            long t4 = System.nanoTime();
 
             Path written = null;
             boolean due = stepNo == total || (cfg.checkpointEverySteps() > 0
@@ -141,12 +147,13 @@ public final class Trainer {
                 written = TrainingCheckpoint.write(store, state, sd, sel, opt);
                 store.prune(CheckpointStore.KEEP);
             }
-            StepInfo info = new StepInfo(stepNo, total, epoch, index, lossValue, lr, gradNorm, written);
+            if (GC_EVERY_STEPS > 0 && stepNo % GC_EVERY_STEPS == 0) System.gc();
+            StepInfo info = new StepInfo(stepNo, total, epoch, index, lossValue, lr, gradNorm, written,
+                    new StepInfo.Phases(t1 - t0, t2 - t1, t3 - t2, t4 - t3, System.nanoTime() - t4));
             if (cfg.logEverySteps() > 0 && (stepNo % cfg.logEverySteps() == 0 || stepNo == total)) {
                 LOG.info(progress.line(info, System.nanoTime()));
             }
             listener.onStep(info);
-            if (GC_EVERY_STEPS > 0 && stepNo % GC_EVERY_STEPS == 0) System.gc();
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.info("finished {} steps in {} (this call: {} steps)", total, ProgressLog.duration(wall.toMillis() / 1e3),

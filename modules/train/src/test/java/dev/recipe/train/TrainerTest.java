@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,36 @@ class TrainerTest {
         assertEquals(1.0 * 0.5 + (-0.5) * (-2.0), r.losses().get(0), 1e-6);
         assertEquals(1.5 * 0.899000002 - 0.25 * 0.3995000005, r.losses().get(1), 1e-6);
         assertEquals(2, r.finalStep());
+    }
+
+    /** Each step reports its phases; they are not negative and add up to no more than the step's wall time. */
+    @Test
+    void stepPhasesAreReportedAndFitInTheStep() {
+        SameDiff sd = Mlp.graph(8, 99);
+        TrainConfig cfg = Mlp.config().withLogEverySteps(0);
+        List<StepInfo> infos = new ArrayList<>();
+        long[] last = {System.nanoTime()};
+        List<Long> walls = new ArrayList<>();
+        new Trainer(info -> {
+            long now = System.nanoTime();
+            walls.add(now - last[0]);
+            infos.add(info);
+            last[0] = now;
+        }).fit(sd, Mlp.LOSS, Mlp.data(cfg.seed()), cfg, null);
+        assertFalse(infos.isEmpty());
+        for (int i = 0; i < infos.size(); i++) {
+            StepInfo.Phases p = infos.get(i).phases();
+            long sum = 0;
+            for (long n : new long[] {p.batchNanos(), p.forwardBackwardNanos(), p.normNanos(), p.updateNanos(),
+                    p.restNanos()}) {
+                assertTrue(n >= 0, "phase of step " + (i + 1) + ": " + p);
+                sum += n;
+            }
+            assertTrue(p.forwardBackwardNanos() > 0, "forward/backward took no time: " + p);
+            assertTrue(sum <= walls.get(i), "phases " + sum + " ns exceed the step's " + walls.get(i) + " ns");
+        }
+        assertEquals(List.of("batch", "forward_backward", "grad_norm", "update", "rest"),
+                List.copyOf(infos.get(0).phases().millis().keySet()));
     }
 
     @Test
