@@ -1,13 +1,10 @@
 package dev.recipe.train;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,69 +51,23 @@ public final class AdamW {
         long t = step + 1;
         double bc1 = 1.0 - Math.pow(beta1, t);
         double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, t));
-        List<Slice> slices = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String name = e.getKey();
-            INDArray p = e.getValue();
             INDArray g = grads.get(name);
             if (g == null) throw new IllegalArgumentException("no gradient for parameter " + name);
-            INDArray mi = m.computeIfAbsent(name, x -> Nd4j.zerosLike(p));
-            INDArray vi = v.computeIfAbsent(name, x -> Nd4j.zerosLike(p));
-            if (fusable(p, g, mi, vi)) {
-                Slice.split(p, g, mi, vi, SLICE, slices);
-            } else {
-                withOps(p, g, mi, vi, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt);
-            }
+            update(name, e.getValue(), g, gradScale, lr, bc1, bc2Sqrt);
         }
-        run(slices, new Scalars(gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt));
         step = t;
     }
 
-    /**
-     * Elements per slice of the fused update. The slices of every parameter run on the common fork-join pool (the
-     * caller and its workers: both cores here), each element's arithmetic unchanged, so the result does not depend on
-     * how the work is split.
-     */
-    static final int SLICE = 1 << 16;
-
-    private static void run(List<Slice> slices, Scalars k) {
-        if (slices.size() == 1) slices.get(0).update(k);
-        else IntStream.range(0, slices.size()).parallel().forEach(i -> slices.get(i).update(k));
-    }
-
-    /** The scalars of one update, each rounded to float first as ND4J rounds a scalar applied to a float array. */
-    private record Scalars(boolean scales, boolean decays, float scale, float decay, float b1, float oneMinusB1,
-                           float b2, float oneMinusB2, float bc2, float eps, float stepSize) {
-        Scalars(double gradScale, double lr, double weightDecay, double beta1, double beta2, double eps, double bc1,
-                double bc2Sqrt) {
-            this(gradScale != 1.0, weightDecay != 0, (float) gradScale, (float) (1.0 - lr * weightDecay),
-                    (float) beta1, (float) (1.0 - beta1), (float) beta2, (float) (1.0 - beta2), (float) bc2Sqrt,
-                    (float) eps, (float) (lr / bc1));
-        }
-    }
-
-    /** Elements [from, to) of one parameter, its gradient and its moments. */
-    private record Slice(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to) {
-        static void split(INDArray p, INDArray g, INDArray m, INDArray v, int size, List<Slice> out) {
-            FloatBuffer pb = p.data().asNioFloat(), gb = g.data().asNioFloat(), mb = m.data().asNioFloat(),
-                    vb = v.data().asNioFloat();
-            int n = (int) p.length();
-            for (int from = 0; from < n; from += size) out.add(new Slice(pb, gb, mb, vb, from, Math.min(n, from + size)));
-        }
-
-        /** Absolute gets and puts only, so slices of one buffer may run on different threads. */
-        void update(Scalars k) {
-            for (int i = from; i < to; i++) {
-                float gi = k.scales ? g.get(i) * k.scale : g.get(i);
-                float pi = k.decays ? p.get(i) * k.decay : p.get(i);
-                float mi = m.get(i) * k.b1 + gi * k.oneMinusB1;
-                float vi = v.get(i) * k.b2 + (gi * gi) * k.oneMinusB2;
-                // sqrt in double rounded to float is the correctly rounded float sqrt (double has > 2 x 24 + 2 bits)
-                float denom = (float) Math.sqrt(vi) / k.bc2 + k.eps;
-                p.put(i, pi - mi / denom * k.stepSize);
-                m.put(i, mi);
-                v.put(i, vi);
-            }
+    private void update(String name, INDArray p, INDArray g, double gradScale, double lr, double bc1,
+                        double bc2Sqrt) {
+        INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zerosLike(p));
+        INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zerosLike(p));
+        if (fusable(p, g, mi, vi)) {
+            fused(p, g, mi, vi, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt);
+        } else {
+            withOps(p, g, mi, vi, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt);
         }
     }
 
@@ -138,15 +89,24 @@ public final class AdamW {
      */
     static void fused(INDArray p, INDArray g, INDArray m, INDArray v, double gradScale, double lr, double weightDecay,
                       double beta1, double beta2, double eps, double bc1, double bc2Sqrt) {
-        fused(p, g, m, v, gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt, SLICE);
-    }
-
-    /** {@link #fused} in slices of {@code sliceSize} elements (tests split small arrays so). */
-    static void fused(INDArray p, INDArray g, INDArray m, INDArray v, double gradScale, double lr, double weightDecay,
-                      double beta1, double beta2, double eps, double bc1, double bc2Sqrt, int sliceSize) {
-        List<Slice> slices = new ArrayList<>();
-        Slice.split(p, g, m, v, sliceSize, slices);
-        run(slices, new Scalars(gradScale, lr, weightDecay, beta1, beta2, eps, bc1, bc2Sqrt));
+        FloatBuffer pb = p.data().asNioFloat(), gb = g.data().asNioFloat(), mb = m.data().asNioFloat(), vb = v.data().asNioFloat();
+        int n = (int) p.length();
+        boolean scales = gradScale != 1.0, decays = weightDecay != 0;
+        // each scalar as ND4J applies it to a float array: rounded to float first
+        float scale = (float) gradScale, decay = (float) (1.0 - lr * weightDecay);
+        float b1 = (float) beta1, oneMinusB1 = (float) (1.0 - beta1), b2 = (float) beta2, oneMinusB2 = (float) (1.0 - beta2);
+        float bc2 = (float) bc2Sqrt, e = (float) eps, stepSize = (float) (lr / bc1);
+        for (int i = 0; i < n; i++) {
+            float gi = scales ? gb.get(i) * scale : gb.get(i);
+            float pi = decays ? pb.get(i) * decay : pb.get(i);
+            float mi = mb.get(i) * b1 + gi * oneMinusB1;
+            float vi = vb.get(i) * b2 + (gi * gi) * oneMinusB2;
+            // sqrt in double rounded to float is the correctly rounded float sqrt (double has > 2 x 24 + 2 bits)
+            float denom = (float) Math.sqrt(vi) / bc2 + e;
+            pb.put(i, pi - mi / denom * stepSize);
+            mb.put(i, mi);
+            vb.put(i, vi);
+        }
     }
 
     /** The update as ND4J element-wise ops: any data type and layout. */
