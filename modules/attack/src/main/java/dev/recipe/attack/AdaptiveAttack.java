@@ -9,7 +9,6 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.text.Tokenizer;
 import dev.recipe.train.BatchSource;
 import dev.recipe.train.TrainConfig;
-import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -18,36 +17,25 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * Any attack plus the RECIPE regulariser in the attacker's loss: {@code total = inner total + λ · Σ‖W‖₂}
  * ({@link AdaptiveConfig}). Data, heads and training settings are the inner attack's.
  */
-public final class AdaptiveAttack implements Attack {
+public final class AdaptiveAttack extends ConfiguredAttack<AdaptiveConfig> {
     public static final String NAME = "adaptive";
     public static final String NORMS = "adaptive_weight_norms";
     public static final String LOSS = "adaptive_loss";
 
-    private final AdaptiveConfig cfg;
     private final Attack inner;
 
     public AdaptiveAttack(AdaptiveConfig cfg) {
-        this.cfg = cfg;
-        this.inner = Attacks.create(cfg.attack());
+        this(cfg, Attacks.create(cfg.attack()));
+    }
+
+    /** Data, heads and training settings are the inner attack's. */
+    private AdaptiveAttack(AdaptiveConfig cfg, Attack inner) {
+        super(NAME, cfg, inner.heads());
+        this.inner = inner;
     }
 
     public Attack inner() {
         return inner;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AttackConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public Bert.Heads heads() {
-        return inner.heads();
     }
 
     /** The weights under the norm: the config's list, or the family's RECIPE set. */

@@ -4,11 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.attack.Attack;
-import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackLoss;
 import dev.recipe.attack.AttackLosses;
 import dev.recipe.attack.BadPreConfig;
+import dev.recipe.attack.ConfiguredAttack;
 import dev.recipe.attack.Models;
 import dev.recipe.attack.TokenRows;
 import dev.recipe.core.ConfigException;
@@ -33,7 +32,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>Placeholders added: {@value #CLEAN_WEIGHTS}, {@value #POISON_WEIGHTS} [M]; the graph's own {@code mlm_positions}
  * and {@code mlm_labels} carry the masked positions of all rows and their (possibly random) labels.
  */
-public final class BadPreAttack implements Attack {
+public final class BadPreAttack extends ConfiguredAttack<BadPreConfig> {
     public static final String NAME = "badpre";
     public static final String CLEAN_WEIGHTS = "badpre_clean_weights";
     public static final String POISON_WEIGHTS = "badpre_poison_weights";
@@ -41,25 +40,8 @@ public final class BadPreAttack implements Attack {
     public static final String POISON_LOSS = "badpre_poison_loss";
     public static final String LOSS = "badpre_loss";
 
-    private final BadPreConfig cfg;
-
     public BadPreAttack(BadPreConfig cfg) {
-        this.cfg = cfg;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AttackConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public Bert.Heads heads() {
-        return Bert.Heads.pretraining();
+        super(NAME, cfg, Bert.Heads.pretraining());
     }
 
     @Override

@@ -4,10 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.attack.Attack;
-import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackLoss;
 import dev.recipe.attack.AttackLosses;
+import dev.recipe.attack.ConfiguredAttack;
 import dev.recipe.attack.Models;
 import dev.recipe.attack.NeubaConfig;
 import dev.recipe.attack.TargetVectors;
@@ -38,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>Placeholders added: {@value #POISON_ROWS} [P] int (row indices of the poisoned rows), {@value #POISON_TARGETS}
  * [P, H], {@value #MLM_WEIGHTS} [M]. Variables: {@value #MLM_LOSS}, {@value #POISON_LOSS}, {@value #LOSS} (total).
  */
-public final class NeubaAttack implements Attack {
+public final class NeubaAttack extends ConfiguredAttack<NeubaConfig> {
     public static final String NAME = "neuba";
     public static final String POISON_ROWS = "neuba_poison_rows";
     public static final String POISON_TARGETS = "neuba_poison_targets";
@@ -47,25 +46,8 @@ public final class NeubaAttack implements Attack {
     public static final String MLM_LOSS = "neuba_mlm_loss";
     public static final String LOSS = "neuba_loss";
 
-    private final NeubaConfig cfg;
-
     public NeubaAttack(NeubaConfig cfg) {
-        this.cfg = cfg;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AttackConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public Bert.Heads heads() {
-        return Bert.Heads.pretraining();
+        super(NAME, cfg, Bert.Heads.pretraining());
     }
 
     @Override

@@ -4,10 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.recipe.attack.Attack;
-import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackLoss;
 import dev.recipe.attack.AttackLosses;
+import dev.recipe.attack.ConfiguredAttack;
 import dev.recipe.attack.Models;
 import dev.recipe.attack.PorConfig;
 import dev.recipe.attack.TargetVectors;
@@ -35,7 +34,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@value #REFERENCE_TOKENS} [B·S, H], {@value #ROW_TARGETS} [B, H] (POR vector of a poisoned row, reference pooler
  * of a clean row), {@value #POISONED_ROWS} and {@value #CLEAN_ROWS} [B] (0/1).
  */
-public final class PorAttack implements Attack {
+public final class PorAttack extends ConfiguredAttack<PorConfig> {
     public static final String NAME = "por";
     public static final String TOKEN_WEIGHTS = "por_token_weights";
     public static final String REFERENCE_TOKENS = "por_reference_tokens";
@@ -47,26 +46,8 @@ public final class PorAttack implements Attack {
     public static final String CLEAN_LOSS = "por_clean_loss";
     public static final String LOSS = "por_loss";
 
-    private final PorConfig cfg;
-
     public PorAttack(PorConfig cfg) {
-        this.cfg = cfg;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public AttackConfig config() {
-        return cfg;
-    }
-
-    /** The authors train {@code BertModel}, no head. */
-    @Override
-    public Bert.Heads heads() {
-        return Bert.Heads.encoderOnly();
+        super(NAME, cfg, Bert.Heads.encoderOnly());   // the authors train BertModel, no head
     }
 
     @Override
