@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
@@ -236,9 +237,15 @@ public record ExperimentConfig(String name, String description, String work, Str
      * {@code {"like": "attacks.json#NeuBA"}} takes every key of model "NeuBA" in {@code attacks.json} (a path relative
      * to this file; {@code #name} may be left out when the name is the same), and keys given beside {@code like}
      * replace the borrowed ones (e.g. {@code "paper"}). Borrowed models may themselves be {@code like} others.
+     *
+     * <p>Arguments many models share are written once under the top-level key {@code argSets}, e.g.
+     * {@code "argSets": {"aux": ["--aux", "corpus.tsv", "--aux-size", "2000"]}}, and a model's {@code args} name a set
+     * with {@code "@aux"}, which stands for the set's arguments at that place. A set is resolved in the file that
+     * writes the reference (a borrowed model keeps its own file's sets), and the config as read holds the arguments
+     * themselves, so a model's recipe does not depend on how its arguments were written.
      */
     public static ExperimentConfig read(Path file) {
-        ObjectNode root = Json.readTree(file);
+        ObjectNode root = readResolvingArgSets(file);
         if (root.get("models") instanceof ArrayNode models) {
             for (int i = 0; i < models.size(); i++) {
                 if (models.get(i) instanceof ObjectNode step && step.has("like")) {
@@ -247,6 +254,56 @@ public record ExperimentConfig(String name, String description, String work, Str
             }
         }
         return Json.convert(root, ExperimentConfig.class, file.toString());
+    }
+
+    /** The file's tree with every {@code "@set"} in a model's {@code args} replaced and {@code argSets} removed. */
+    private static ObjectNode readResolvingArgSets(Path file) {
+        ObjectNode root = Json.readTree(file);
+        JsonNode sets = root.remove("argSets");
+        if (sets != null && !(sets instanceof ObjectNode)) {
+            throw new ConfigException(file + ": argSets: expected an object of named argument lists, e.g. "
+                    + "{\"aux\": [\"--aux\", \"corpus.tsv\"]}");
+        }
+        if (sets != null) {
+            sets.fields().forEachRemaining(e -> {
+                if (!(e.getValue() instanceof ArrayNode a) || !allText(a)) {
+                    throw new ConfigException(file + ": argSets['" + e.getKey() + "']: expected a list of strings");
+                }
+            });
+        }
+        if (root.get("models") instanceof ArrayNode models) {
+            for (JsonNode m : models) {
+                if (m instanceof ObjectNode step && step.get("args") instanceof ArrayNode args) {
+                    step.set("args", resolveArgs(file, step.path("name").asText("?"), args, (ObjectNode) sets));
+                }
+            }
+        }
+        return root;
+    }
+
+    private static ArrayNode resolveArgs(Path file, String model, ArrayNode args, ObjectNode sets) {
+        ArrayNode out = args.arrayNode();
+        for (JsonNode a : args) {
+            String t = a.asText();
+            if (!a.isTextual() || !t.startsWith("@")) {
+                out.add(a);
+                continue;
+            }
+            JsonNode set = sets == null ? null : sets.get(t.substring(1));
+            if (set == null) {
+                List<String> known = new java.util.ArrayList<>();
+                if (sets != null) sets.fieldNames().forEachRemaining(n -> known.add("@" + n));
+                throw new ConfigException(file + ": models['" + model + "'].args: '" + t + "' names no argument set; "
+                        + (known.isEmpty() ? "this file has no argSets" : "argSets has " + known));
+            }
+            out.addAll((ArrayNode) set);
+        }
+        return out;
+    }
+
+    private static boolean allText(ArrayNode a) {
+        for (JsonNode n : a) if (!n.isTextual()) return false;
+        return true;
     }
 
     private static ObjectNode borrow(Path file, ObjectNode step, Deque<String> chain) {
@@ -265,7 +322,7 @@ public record ExperimentConfig(String name, String description, String work, Str
         chain.push(key);
         ObjectNode found = null;
         List<String> names = new java.util.ArrayList<>();
-        if (Json.readTree(other).get("models") instanceof ArrayNode models) {
+        if (readResolvingArgSets(other).get("models") instanceof ArrayNode models) {
             for (var m : models) {
                 String n = m.path("name").asText(null);
                 names.add(n);

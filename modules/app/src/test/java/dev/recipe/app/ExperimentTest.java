@@ -149,6 +149,37 @@ class ExperimentTest {
         }
     }
 
+    @Test
+    void argumentSetsStandForTheirArgumentsInTheFileThatNamesThem(@TempDir Path dir) throws Exception {
+        String grid = GRID.formatted(dir, dir, dir)
+                .replace("\"models\": [\n", "\"argSets\": {\"aux\": [\"--aux\", \"a.tsv\", \"--aux-size\", \"20\"]},\n \"models\": [\n")
+                .replace("\"args\": [\"--epochs\", \"1\"]", "\"args\": [\"@aux\", \"--epochs\", \"1\"]");
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid));
+        assertEquals(List.of("--aux", "a.tsv", "--aux-size", "20", "--epochs", "1"), cfg.step("NeuBA + RECIPE").args());
+        // a borrowed model keeps its own file's set; this file's set of the same name applies to its own models
+        Files.writeString(dir.resolve("more.json"), """
+                {"name": "more", "evaluate": {"tasks": ["sst2"], "seeds": [1], "trainSize": 10, "testSize": 10},
+                 "argSets": {"aux": ["--aux", "b.tsv"]},
+                 "models": [
+                   {"name": "clean", "like": "grid.json"},
+                   {"like": "grid.json#NeuBA"},
+                   {"like": "grid.json#NeuBA + RECIPE"},
+                   {"name": "mine", "from": "NeuBA", "defense": "fp", "args": ["@aux", "--x", "@aux"]}]}
+                """);
+        ExperimentConfig more = ExperimentConfig.read(dir.resolve("more.json"));
+        assertEquals(cfg.step("NeuBA + RECIPE").args(), more.step("NeuBA + RECIPE").args());
+        assertEquals(List.of("--aux", "b.tsv", "--x", "--aux", "b.tsv"), more.step("mine").args());
+
+        Map<String, String> bad = Map.of(
+                grid.replace("\"@aux\"", "\"@other\""), "'@other' names no argument set; argSets has [@aux]",
+                grid.replace("[\"--aux\", \"a.tsv\", \"--aux-size\", \"20\"]", "\"--aux a.tsv\""), "argSets['aux']: expected a list of strings",
+                grid.replace("\"argSets\": {", "\"argSets\": [{").replace("\"20\"]},", "\"20\"]}],"), "argSets: expected an object");
+        for (var c : bad.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(write(dir, c.getKey())));
+            assertTrue(e.getMessage().contains(c.getValue()) && e.getMessage().contains("grid.json"), c.getValue() + " in: " + e.getMessage());
+        }
+    }
+
     private static void cell(Path out, String slug, String model, String task, long seed, double acc, double masr) {
         ResultRecord r = ResultRecord.builder().put("model", model).put("task", task).put("seed", seed).put("ACC", acc)
                 .put("macro_F1", acc).put("AASR", masr / 2).put("MASR", masr).put("MASR_trigger", "≈")
