@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The embedding lookup and its gradient must not leak native memory. DL4J M2.1's native {@code embedding_lookup}
  * leaks its output on every call and {@code unsorted_segment_sum} an output-sized copy (BENCHMARKS.md "The native
- * memory leak"): with them, the calls below grew the resident size by ~1.3 GB (measured); without them by 80-120 MB
+ * memory leak"): with them, the calls below grew the resident size by ~1.3 GB (measured); without them by 10-124 MB
  * (the allocator keeping freed pages).
  */
 class EmbeddingMemoryTest {
