@@ -57,6 +57,8 @@ final class EvaluateCommand implements Main.Command {
         o.addOption(Cli.opt("max-len", "N", "default 128 (paper)"));
         o.addOption(Cli.opt("pooler", "MODE", "keep (default, as RECIPE's code) or reinit"));
         o.addOption(Cli.opt("selection", "MODE", "last (default, as RECIPE's code) or best-dev"));
+        o.addOption(Cli.opt("group-by-length", null, "fine-tune on batches of texts of similar length (HuggingFace's "
+                + "group_by_length: 43-46 % fewer token positions on 1,000 SST-2 or AG News texts; default: random batches)"));
         o.addOption(Cli.opt("triggers", "LIST", "comma-separated triggers, or the sets neuba, words, phrases; "
                 + "default neuba,words"));
         o.addOption(Cli.opt("insertion", "RULE", "authors (default: RECIPE's seeded CPython position), first, last, random"));
@@ -77,7 +79,8 @@ final class EvaluateCommand implements Main.Command {
         Finetuning.Config ft = new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 1e-4),
                 Cli.integer(cl, "batch", 32), Cli.integer(cl, "max-len", 128), 0.0, seeds.get(0),
                 choice(cl, "pooler", "keep", Map.of("keep", Finetuning.PoolerMode.KEEP, "reinit", Finetuning.PoolerMode.REINIT)),
-                choice(cl, "selection", "last", Map.of("last", Finetuning.Selection.LAST_EPOCH, "best-dev", Finetuning.Selection.BEST_ON_DEV)));
+                choice(cl, "selection", "last", Map.of("last", Finetuning.Selection.LAST_EPOCH, "best-dev", Finetuning.Selection.BEST_ON_DEV)),
+                cl.hasOption("group-by-length"));
         DownstreamEvaluation.Config cfg = new DownstreamEvaluation.Config(ft, triggers(cl.getOptionValue("triggers", "neuba,words")),
                 insertion(cl.getOptionValue("insertion", "authors"), Cli.integer(cl, "insertion-seed", 1)),
                 rule(cl.getOptionValue("target-rule", "max")), seeds, Cli.integer(cl, "train-size", 0),

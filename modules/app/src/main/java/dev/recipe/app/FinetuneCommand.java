@@ -49,6 +49,7 @@ final class FinetuneCommand implements Main.Command {
         o.addOption(Cli.opt("max-len", "N", "default 128 (paper)"));
         o.addOption(Cli.opt("seeds", "LIST", "comma-separated seeds, default 1"));
         o.addOption(Cli.opt("compare-random", null, "also fine-tune the same architecture from random initialisation"));
+        o.addOption(Cli.opt("group-by-length", null, "batches of texts of similar length (HuggingFace's group_by_length)"));
         o.addOption(Cli.opt("init", "LIST", "which initialisations: pretrained, random or pretrained,random (default pretrained)"));
         CommandLine cl = Cli.parse("finetune", EXAMPLE, o, args);
         if (cl == null) return 0;
@@ -95,7 +96,8 @@ final class FinetuneCommand implements Main.Command {
                 BertModel model = init.equals("pretrained")
                         ? BertModel.load(modelDir, Bert.Heads.classification(labels), DataType.FLOAT, seed)
                         : Bert.build(config, Bert.Heads.classification(labels), DataType.FLOAT, seed);
-                Finetuning.Config fc = new Finetuning.Config(epochs, lr, batch, maxLen, 0.0, seed);
+                Finetuning.Config fc = new Finetuning.Config(epochs, lr, batch, maxLen, 0.0, seed,
+                        Finetuning.PoolerMode.KEEP, Finetuning.Selection.LAST_EPOCH, cl.hasOption("group-by-length"));
                 Finetuning.Result r = Finetuning.run(model, tok, train, test, fc, null);
                 System.out.printf("%s seed %d: ACC %.4f on %s (%d training examples, %d steps, %.0f s)%n", init, seed,
                         r.accuracy(), testName, train.size(), r.training().finalStep(), r.training().wallTime().toMillis() / 1e3);

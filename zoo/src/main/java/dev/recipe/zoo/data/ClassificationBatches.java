@@ -1,8 +1,11 @@
 package dev.recipe.zoo.data;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import dev.recipe.text.Tokenizer;
 import dev.recipe.text.LabelledText;
@@ -18,6 +21,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch padded only to its own longest sequence (at most {@code maxLen}); padding is masked, so the result equals
  * padding every example to maxLen. Shuffled per epoch with a seeded permutation when {@code shuffle}; the final
  * partial batch is kept (evaluation must see every example).
+ *
+ * <p>With {@code groupByLength} (and {@code shuffle}), each epoch's permutation is cut into megabatches of
+ * {@value #MEGABATCH} batches and each megabatch is sorted by length, longest first, before it is cut into batches,
+ * as HuggingFace's {@code LengthGroupedSampler} does ({@code group_by_length}): batches hold texts of similar length,
+ * so less of each is padding, and the epoch still sees every example once in a seeded order.
  */
 public final class ClassificationBatches implements BatchSource {
     private final int[][] ids;
@@ -29,6 +37,10 @@ public final class ClassificationBatches implements BatchSource {
     private final int pad;
     private final int maxLen;
     private final int positions;
+    private final boolean groupByLength;
+
+    /** Batches per megabatch when grouping by length (HuggingFace's {@code megabatch_mult}). */
+    public static final int MEGABATCH = 50;
 
     public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
                                  boolean shuffle, long seed, DataType dt) {
@@ -42,7 +54,14 @@ public final class ClassificationBatches implements BatchSource {
      */
     public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
                                  boolean shuffle, long seed, DataType dt, int positions) {
+        this(data, tok, maxLen, batchSize, shuffle, seed, dt, positions, false);
+    }
+
+    /** @param groupByLength batches of texts of similar length (needs {@code shuffle}; see the class comment) */
+    public ClassificationBatches(List<LabelledText> data, Tokenizer tok, int maxLen, int batchSize,
+                                 boolean shuffle, long seed, DataType dt, int positions, boolean groupByLength) {
         if (data.isEmpty()) throw new IllegalArgumentException("no examples");
+        if (groupByLength && !shuffle) throw new IllegalArgumentException("groupByLength needs shuffled batches");
         this.ids = new int[data.size()][];
         this.labels = new int[data.size()];
         for (int i = 0; i < data.size(); i++) {
@@ -56,6 +75,7 @@ public final class ClassificationBatches implements BatchSource {
         this.pad = tok.padId();
         this.maxLen = maxLen;
         this.positions = positions;
+        this.groupByLength = groupByLength;
     }
 
     /**
@@ -91,7 +111,7 @@ public final class ClassificationBatches implements BatchSource {
             throw new IndexOutOfBoundsException("batch " + index + " of an epoch of " + batchesPerEpoch() + " batches ("
                     + ids.length + " examples, " + batchSize + " a batch)");
         }
-        int[] order = shuffle ? EpochPermutation.of(seed, epoch, ids.length) : null;
+        int[] order = shuffle ? order(epoch) : null;
         int from = index * batchSize;
         int to = Math.min(ids.length, from + batchSize);
         int[] m = new int[to - from];
@@ -99,14 +119,44 @@ public final class ClassificationBatches implements BatchSource {
         return m;
     }
 
+    /** The epoch's example order: the seeded permutation, grouped by length when asked. */
+    private int[] order(int epoch) {
+        int[] order = EpochPermutation.of(seed, epoch, ids.length);
+        if (!groupByLength) return order;
+        int mega = MEGABATCH * batchSize;
+        for (int from = 0; from < order.length; from += mega) {
+            int to = Math.min(order.length, from + mega);
+            // stable: texts of equal length keep their permuted order
+            int[] sorted = IntStream.of(Arrays.copyOfRange(order, from, to)).boxed()
+                    .sorted(Comparator.comparingInt((Integer ex) -> ids[ex].length).reversed())
+                    .mapToInt(Integer::intValue).toArray();
+            System.arraycopy(sorted, 0, order, from, sorted.length);
+        }
+        return order;
+    }
+
+    /** Token positions the epoch's batches hold, padding included (what a forward pass over them costs). */
+    public long paddedTokens(int epoch) {
+        long n = 0;
+        for (int i = 0; i < batchesPerEpoch(); i++) {
+            int[] m = members(epoch, i);
+            n += (long) paddedLength(m) * m.length;
+        }
+        return n;
+    }
+
+    private int paddedLength(int[] members) {
+        int len = 0;
+        for (int ex : members) len = Math.max(len, ids[ex].length);
+        // round up to a multiple of 16 (at most maxLen): a handful of distinct shapes lets the allocator reuse freed
+        // blocks; with a new shape every batch, jemalloc's retained pages grew past 11 GB in 150 steps
+        return Math.max(len, Math.min(Math.min(maxLen, positions), (len + 15) / 16 * 16));
+    }
+
     @Override
     public Map<String, INDArray> batch(int epoch, int index) {
         int[] m = members(epoch, index);
-        int len = 0;
-        for (int ex : m) len = Math.max(len, ids[ex].length);
-        // round up to a multiple of 16 (at most maxLen): a handful of distinct shapes lets the allocator reuse freed
-        // blocks; with a new shape every batch, jemalloc's retained pages grew past 11 GB in 150 steps
-        len = Math.max(len, Math.min(Math.min(maxLen, positions), (len + 15) / 16 * 16));
+        int len = paddedLength(m);
         int[][] bIds = new int[m.length][len];
         float[][] bAtt = new float[m.length][len];
         int[] bLab = new int[m.length];

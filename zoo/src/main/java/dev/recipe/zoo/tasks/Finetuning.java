@@ -42,9 +42,11 @@ public final class Finetuning {
      * @param maxLen       paper: 128
      * @param pooler       paper code: KEEP
      * @param selection    paper code: LAST_EPOCH
+     * @param groupByLength training batches of texts of similar length ({@link ClassificationBatches}); paper code:
+     *                     off (random batches)
      */
     public record Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed,
-                         PoolerMode pooler, Selection selection) {
+                         PoolerMode pooler, Selection selection, boolean groupByLength) {
         public Config {
             if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
             if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
@@ -58,12 +60,17 @@ public final class Finetuning {
             this(epochs, learningRate, batchSize, maxLen, weightDecay, seed, PoolerMode.KEEP, Selection.LAST_EPOCH);
         }
 
+        public Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed,
+                      PoolerMode pooler, Selection selection) {
+            this(epochs, learningRate, batchSize, maxLen, weightDecay, seed, pooler, selection, false);
+        }
+
         public static Config paper(long seed) {
             return new Config(3, 2e-5, 32, 128, 0.0, seed);
         }
 
         public Config withSeed(long s) {
-            return new Config(epochs, learningRate, batchSize, maxLen, weightDecay, s, pooler, selection);
+            return new Config(epochs, learningRate, batchSize, maxLen, weightDecay, s, pooler, selection, groupByLength);
         }
 
         public TrainConfig trainConfig() {
@@ -82,6 +89,8 @@ public final class Finetuning {
             m.put("seed", seed);
             m.put("pooler", pooler.name().toLowerCase());
             m.put("selection", selection.name().toLowerCase());
+            // recorded only when on, so that cells written before the option existed keep matching their settings
+            if (groupByLength) m.put("group_by_length", true);
             m.put("optimizer", "AdamW, linear decay, no warm-up, clip 1.0, every parameter trainable");
             return m;
         }
@@ -119,7 +128,7 @@ public final class Finetuning {
         checkLabels(train, model.heads().numLabels(), "training");
         if (cfg.pooler() == PoolerMode.REINIT) model.reinitialise("\\.pooler\\.", cfg.seed());
         ClassificationBatches trainData = new ClassificationBatches(train, tok, cfg.maxLen(), cfg.batchSize(), true,
-                cfg.seed(), DataType.FLOAT, model.config().maxTokens());
+                cfg.seed(), DataType.FLOAT, model.config().maxTokens(), cfg.groupByLength());
         checkLength(model, trainData, cfg.maxLen(), "training");
         int perEpoch = trainData.batchesPerEpoch();
         List<Double> devAcc = new ArrayList<>();

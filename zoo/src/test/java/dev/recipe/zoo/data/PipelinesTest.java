@@ -77,4 +77,47 @@ class PipelinesTest {
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> reading.batch(0, 1));
         assertTrue(e.getMessage().contains("batch 1 of an epoch of 1 batches"), e.getMessage());
     }
+
+    /**
+     * Grouped by length: every example once an epoch, in a seeded order that changes between epochs; within each
+     * megabatch the batches run from the longest texts to the shortest; and far fewer padded positions than random
+     * batches of the same texts.
+     */
+    @Test
+    void batchesGroupedByLengthSeeEveryExampleOnceWithLessPadding() {
+        BertTokenizer tok = tokenizer();
+        List<LabelledText> data = new ArrayList<>();
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 700; i++) {
+            StringBuilder t = new StringBuilder("the");
+            int words = 1 + (r.nextInt(10) == 0 ? 40 + r.nextInt(20) : r.nextInt(12));   // a few long texts
+            for (int w = 0; w < words; w++) t.append(" fox");
+            data.add(new LabelledText(t.toString(), i % 2));
+        }
+        int batch = 4;   // megabatches of 200 examples: 3 full and one of 100
+        ClassificationBatches grouped = new ClassificationBatches(data, tok, 128, batch, true, 9, DataType.FLOAT,
+                Integer.MAX_VALUE, true);
+        ClassificationBatches random = new ClassificationBatches(data, tok, 128, batch, true, 9, DataType.FLOAT);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            int[] seen = new int[data.size()];
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < grouped.batchesPerEpoch(); i++) for (int ex : grouped.members(epoch, i)) {
+                seen[ex]++;
+                order.add(ex);
+            }
+            for (int c : seen) assertEquals(1, c, "every example once in epoch " + epoch);
+            int mega = ClassificationBatches.MEGABATCH * batch;
+            for (int i = 1; i < order.size(); i++) {
+                if (i % mega == 0) continue;
+                assertTrue(tok.encode(data.get(order.get(i - 1)).text(), 128).length
+                        >= tok.encode(data.get(order.get(i)).text(), 128).length, "longest first within a megabatch");
+            }
+            long g = grouped.paddedTokens(epoch), rnd = random.paddedTokens(epoch);
+            assertTrue(g < 0.8 * rnd, "padded positions grouped " + g + " vs random " + rnd);
+        }
+        assertNotEquals(List.of(grouped.members(0, 0)[0]), List.of(grouped.members(1, 0)[0]),
+                "another order in the next epoch");
+        assertThrows(IllegalArgumentException.class, () -> new ClassificationBatches(data, tok, 128, batch, false, 9,
+                DataType.FLOAT, Integer.MAX_VALUE, true));
+    }
 }
