@@ -41,7 +41,7 @@ public final class Trainer {
      * SameDiff's intermediate arrays live off-heap and are freed only when the JVM collects their small Java
      * wrappers; the heap barely grows, so without a nudge the process's resident size climbs by gigabytes between
      * collections (pre-training the mini BERT was ended at 12 GB by JavaCPP's physical-memory limit after 400
-     * steps). A collection per step is the {@code rest} phase of {@link StepInfo.Phases}: 26-34 ms of a 560-700 ms mini
+     * steps). A collection per step is the {@code rest} phase of {@link StepInfo.Phases}: 26-32 ms of a 620-740 ms mini
      * fine-tuning step (BENCHMARKS.md, "Step phases"), and without it the step is no faster while the resident size
      * grows (2.6-4.1 GB after 33 steps). {@code -Drecipe.gcEverySteps=0} disables it.
      */

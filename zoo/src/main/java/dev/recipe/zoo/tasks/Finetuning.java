@@ -70,7 +70,8 @@ public final class Finetuning {
         }
 
         public Config withSeed(long s) {
-            return new Config(epochs, learningRate, batchSize, maxLen, weightDecay, s, pooler, selection, groupByLength);
+            return new Config(epochs, learningRate, batchSize, maxLen, weightDecay, s, pooler, selection,
+                    groupByLength);
         }
 
         public TrainConfig trainConfig() {
