@@ -10,6 +10,7 @@ import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackResult;
 import dev.recipe.attack.Attacks;
 import dev.recipe.core.ConfigException;
+import dev.recipe.core.ConfigOverrides;
 import dev.recipe.text.data.Corpora;
 import dev.recipe.zoo.Zoo;
 import org.apache.commons.cli.CommandLine;
@@ -79,28 +80,7 @@ final class AttackCommand implements Main.Command {
         }
         if (name != null) root.put("name", name);
         if (!root.has("name")) throw new ConfigException("give --attack (one of " + Attacks.names() + ") or a --config with \"name\"");
-        if (sets != null) {
-            for (String s : sets) {
-                int eq = s.indexOf('=');
-                if (eq <= 0) throw new ConfigException("--set expects key=value, got '" + s + "'");
-                String[] path = s.substring(0, eq).split("\\.");
-                ObjectNode at = root;
-                for (int i = 0; i < path.length - 1; i++) {
-                    JsonNode child = at.get(path[i]);
-                    if (child == null) child = at.putObject(path[i]);
-                    if (!(child instanceof ObjectNode obj)) throw new ConfigException("--set " + s + ": '" + path[i] + "' is not an object");
-                    at = obj;
-                }
-                String v = s.substring(eq + 1);
-                JsonNode value;
-                try {
-                    value = Attacks.MAPPER.readTree(v);
-                } catch (Exception e) {
-                    value = Attacks.MAPPER.getNodeFactory().textNode(v);
-                }
-                at.set(path[path.length - 1], value == null || value.isMissingNode() ? Attacks.MAPPER.getNodeFactory().textNode(v) : value);
-            }
-        }
+        ConfigOverrides.apply(root, sets);
         return Attacks.parseConfig(Attacks.MAPPER.writeValueAsString(root), source + (sets == null ? "" : " with --set"));
     }
 }

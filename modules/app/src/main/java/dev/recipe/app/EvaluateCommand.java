@@ -57,9 +57,9 @@ final class EvaluateCommand implements Main.Command {
         o.addOption(Cli.opt("max-len", "N", "default 128 (paper)"));
         o.addOption(Cli.opt("pooler", "MODE", "keep (default, as RECIPE's code) or reinit"));
         o.addOption(Cli.opt("selection", "MODE", "last (default, as RECIPE's code) or best-dev"));
-        o.addOption(Cli.opt("group-by-length", null, "fine-tune on batches of texts of similar length "
-                + "(HuggingFace's group_by_length: 43-46 % fewer token positions on 1,000 SST-2 or AG News texts; "
-                + "default: random batches)"));
+        o.addOption(Cli.opt("group-by-length", null, "fine-tune on batches of texts of similar length, in a "
+                + "shuffled order (HuggingFace's group_by_length with the batches shuffled: 43-46 % fewer token positions "
+                + "on 1,000 SST-2 or AG News texts; default: random batches)"));
         o.addOption(Cli.opt("triggers", "LIST", "comma-separated triggers, or the sets neuba, words, phrases; "
                 + "default neuba,words"));
         o.addOption(Cli.opt("insertion", "RULE", "authors (default: RECIPE's seeded CPython position), first, last, random"));

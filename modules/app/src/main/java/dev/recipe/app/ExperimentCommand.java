@@ -51,12 +51,17 @@ final class ExperimentCommand implements Main.Command {
         o.addOption(Cli.opt("publish", "MODEL=NAME", "copy a model this grid has made into zoo/models/NAME with the recipe "
                 + "that made it, then stop; a grid that must make a model by the same recipe copies it from the zoo instead "
                 + "(e.g. --publish NeuBA=neuba-mini; may be given several times)"));
+        o.addOption(Cli.opt("set", "KEY=VALUE", "override a key of every --config, e.g. out=experiments/other or "
+                + "'evaluate.args=[\"--lr\", \"3e-4\"]' (a value is JSON when it parses, else a string); repeatable"));
         CommandLine cl = Cli.parse("experiment", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("config")) throw new ConfigException("--config is required (" + EXAMPLE + ")");
         List<Path> cfgFiles = java.util.Arrays.stream(cl.getOptionValues("config")).map(Path::of).toList();
         List<ExperimentConfig> cfgs = new ArrayList<>();
-        for (Path f : cfgFiles) cfgs.add(ExperimentConfig.read(f));
+        String[] sets = cl.getOptionValues("set");
+        for (Path f : cfgFiles) cfgs.add(ExperimentConfig.read(f, sets));
+        String setArgs = sets == null ? "" : java.util.Arrays.stream(sets).map(v -> " --set '" + v + "'")
+                .collect(java.util.stream.Collectors.joining());
         if (cl.hasOption("publish")) {
             for (String p : cl.getOptionValues("publish")) {
                 Published pub = publish(cfgs, p, dev.recipe.zoo.Zoo.root());
@@ -101,7 +106,7 @@ final class ExperimentCommand implements Main.Command {
         }
         for (int i = 0; i < cfgs.size(); i++) {
             Files.createDirectories(Path.of(cfgs.get(i).out()));
-            report(cfgs.get(i), cfgFiles.get(i), Path.of(cfgs.get(i).out()));
+            report(cfgs.get(i), cfgFiles.get(i) + setArgs, Path.of(cfgs.get(i).out()));
         }
         System.out.printf("experiment %s: %s%n", String.join(", ", cfgs.stream().map(ExperimentConfig::name).toList()), elapsed(t0));
         return 0;
@@ -776,7 +781,7 @@ final class ExperimentCommand implements Main.Command {
         return rows;
     }
 
-    private static void report(ExperimentConfig cfg, Path cfgFile, Path out) {
+    private static void report(ExperimentConfig cfg, String cfgFile, Path out) {
         List<ResultRecord> rows = rows(cfg, out);
         if (rows.isEmpty()) {
             System.out.println("no finished cells under " + out.resolve("eval") + " yet");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
+import dev.recipe.core.ConfigOverrides;
 import dev.recipe.core.Json;
 
 /**
@@ -245,6 +246,15 @@ public record ExperimentConfig(String name, String description, String work, Str
      * themselves, so a model's recipe does not depend on how its arguments were written.
      */
     public static ExperimentConfig read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, with {@code --set key=value} overrides applied to the file's top-level keys after its
+     * models are resolved (e.g. {@code out=experiments/other} and {@code evaluate.args=["--lr", "3e-4"]} run the same
+     * grid under another protocol into another directory); null = none.
+     */
+    public static ExperimentConfig read(Path file, String[] sets) {
         ObjectNode root = readResolvingArgSets(file);
         if (root.get("models") instanceof ArrayNode models) {
             for (int i = 0; i < models.size(); i++) {
@@ -253,7 +263,8 @@ public record ExperimentConfig(String name, String description, String work, Str
                 }
             }
         }
-        return Json.convert(root, ExperimentConfig.class, file.toString());
+        ConfigOverrides.apply(root, sets);
+        return Json.convert(root, ExperimentConfig.class, file + (sets == null ? "" : " with --set"));
     }
 
     /** The file's tree with every {@code "@set"} in a model's {@code args} replaced and {@code argSets} removed. */

@@ -50,7 +50,8 @@ final class FinetuneCommand implements Main.Command {
         o.addOption(Cli.opt("seeds", "LIST", "comma-separated seeds, default 1"));
         o.addOption(Cli.opt("compare-random", null, "also fine-tune the same architecture from random initialisation"));
         o.addOption(Cli.opt("group-by-length", null,
-                "batches of texts of similar length (HuggingFace's group_by_length)"));
+                "batches of texts of similar length, in a shuffled order "
+                + "(HuggingFace's group_by_length, batches shuffled)"));
         o.addOption(Cli.opt("init", "LIST", "which initialisations: pretrained, random or pretrained,random (default pretrained)"));
         CommandLine cl = Cli.parse("finetune", EXAMPLE, o, args);
         if (cl == null) return 0;

@@ -48,6 +48,25 @@ class ExperimentTest {
     }
 
     @Test
+    void setOverridesTopLevelKeysAndStillRejectsUnknownOnes(@TempDir Path dir) throws Exception {
+        Path f = write(dir, GRID.formatted(dir, dir, dir));
+        ExperimentConfig cfg = ExperimentConfig.read(f, new String[] {"out=" + dir + "/other",
+                "evaluate.args=[\"--lr\", \"3e-4\", \"--group-by-length\"]", "evaluate.seeds=[4]"});
+        assertEquals(dir + "/other", cfg.out());
+        assertEquals(List.of("--lr", "3e-4", "--group-by-length"), cfg.evaluate().args());
+        assertEquals(List.of(4L), cfg.evaluate().seeds());
+        assertEquals(3, cfg.models().size(), "the models are the file's");
+        List<String> a = ExperimentCommand.evaluateArgs(cfg, cfg.step("NeuBA"));
+        assertTrue(String.join(" ", a).contains("--out " + dir + "/other/eval/neuba"), a.toString());
+        assertTrue(String.join(" ", a).contains("--lr 3e-4 --group-by-length"), a.toString());
+        for (var c : Map.of("evaluate.sedes=[1]", "sedes", "name.x=1", "'name' is not an object", "out", "key=value")
+                .entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(f, new String[] {c.getKey()}));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
+        }
+    }
+
+    @Test
     void aModelInASharedWorkDirectoryIsReusedOnlyForTheSameRecipe(@TempDir Path dir) throws Exception {
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
         Path work = Path.of(cfg.work());

@@ -25,7 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With {@code groupByLength} (and {@code shuffle}), each epoch's permutation is cut into megabatches of
  * {@value #MEGABATCH} batches and each megabatch is sorted by length, longest first, before it is cut into batches,
  * as HuggingFace's {@code LengthGroupedSampler} does ({@code group_by_length}): batches hold texts of similar length,
- * so less of each is padding, and the epoch still sees every example once in a seeded order.
+ * so less of each is padding, and the epoch still sees every example once in a seeded order. Unlike HuggingFace, the
+ * full batches are then shuffled (a second seeded permutation; the partial batch stays last), as bucketing iterators
+ * do: on a small training set one megabatch is the whole epoch (1,000 texts, batch 32), and HuggingFace's order would
+ * run every epoch from the longest texts to the shortest, with the lowest learning rates always on the shortest.
  */
 public final class ClassificationBatches implements BatchSource {
     private final int[][] ids;
@@ -119,7 +122,7 @@ public final class ClassificationBatches implements BatchSource {
         return m;
     }
 
-    /** The epoch's example order: the seeded permutation, grouped by length when asked. */
+    /** The epoch's example order: the seeded permutation, grouped by length (and whole batches shuffled) when asked. */
     private int[] order(int epoch) {
         int[] order = EpochPermutation.of(seed, epoch, ids.length);
         if (!groupByLength) return order;
@@ -132,7 +135,13 @@ public final class ClassificationBatches implements BatchSource {
                     .mapToInt(Integer::intValue).toArray();
             System.arraycopy(sorted, 0, order, from, sorted.length);
         }
-        return order;
+        int full = order.length / batchSize;
+        int[] batches = EpochPermutation.of(~seed, epoch, full);
+        int[] shuffled = order.clone();
+        for (int b = 0; b < full; b++) {
+            System.arraycopy(order, batches[b] * batchSize, shuffled, b * batchSize, batchSize);
+        }
+        return shuffled;
     }
 
     /** Token positions the epoch's batches hold, padding included (what a forward pass over them costs). */

@@ -43,7 +43,7 @@ public final class Finetuning {
      * @param pooler       paper code: KEEP
      * @param selection    paper code: LAST_EPOCH
      * @param groupByLength training batches of texts of similar length ({@link ClassificationBatches}); paper code:
-     *                     off (random batches)
+     *                     off (random batches); grouped batches run in a shuffled order
      */
     public record Config(int epochs, double learningRate, int batchSize, int maxLen, double weightDecay, long seed,
                          PoolerMode pooler, Selection selection, boolean groupByLength) {

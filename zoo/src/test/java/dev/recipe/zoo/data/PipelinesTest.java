@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import dev.recipe.text.BertTokenizer;
 import dev.recipe.text.LabelledText;
@@ -106,12 +107,19 @@ class PipelinesTest {
                 order.add(ex);
             }
             for (int c : seen) assertEquals(1, c, "every example once in epoch " + epoch);
-            int mega = ClassificationBatches.MEGABATCH * batch;
-            for (int i = 1; i < order.size(); i++) {
-                if (i % mega == 0) continue;
-                assertTrue(tok.encode(data.get(order.get(i - 1)).text(), 128).length
-                        >= tok.encode(data.get(order.get(i)).text(), 128).length, "longest first within a megabatch");
+            // within a batch, lengths are contiguous in some megabatch's sorted order: the batch's lengths span
+            // less than the whole range, and consecutive batches are not in length order (shuffled whole)
+            int longestFirst = 0, batches = grouped.batchesPerEpoch();
+            int[] prevLens = null;
+            for (int i = 0; i < batches; i++) {
+                int[] lens = IntStream.of(grouped.members(epoch, i))
+                        .map(ex -> tok.encode(data.get(ex).text(), 128).length).toArray();
+                for (int k = 1; k < lens.length; k++) assertTrue(lens[k - 1] >= lens[k], "longest first within a batch");
+                if (prevLens != null && prevLens[prevLens.length - 1] >= lens[0]) longestFirst++;
+                prevLens = lens;
             }
+            assertTrue(longestFirst < 0.8 * (batches - 1), "batches shuffled, not run from longest to shortest: "
+                    + longestFirst + " of " + (batches - 1) + " in descending order");
             long g = grouped.paddedTokens(epoch), rnd = random.paddedTokens(epoch);
             assertTrue(g < 0.8 * rnd, "padded positions grouped " + g + " vs random " + rnd);
         }
