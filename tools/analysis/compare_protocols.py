@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Side by side: the same grid's report under two evaluation protocols (e.g. the grids' fine-tuning, lr 1e-4, and
+"""Side by side: the same grid's report under two or more evaluation protocols (e.g. the grids' fine-tuning, lr 1e-4, and
 lr 3e-4 with grouped batches), row by row (model, task), from the reports' results.json.
 
   python3 tools/analysis/compare_protocols.py experiments/mini/attacks experiments/mini-lr3e-4-grouped/attacks \
       --labels "lr 1e-4" "lr 3e-4 grouped"
 
-Prints a Markdown table: ACC, MASR, the reference's MASR floor and ACC difference to the reference, each "a -> b",
-for every (model, task) row both reports hold; rows only one report holds are listed after it.
+Prints a Markdown table: ACC, MASR, the reference's MASR floor and ACC difference to the reference, each "a -> b
+[-> c ...]" (the last report's MASR with its seeds' std), for every (model, task) row that every report holds; the
+other rows are listed after it.
 """
 import argparse
 import json
@@ -33,26 +34,33 @@ def rows(report_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("a")
-    ap.add_argument("b")
-    ap.add_argument("--labels", nargs=2, default=["a", "b"])
+    ap.add_argument("reports", nargs="+", help="two or more report directories (each with results.json)")
+    ap.add_argument("--labels", nargs="+", help="one label per report (default: a, b, c, ...)")
     args = ap.parse_args()
-    a, b = rows(args.a), rows(args.b)
-    la, lb = args.labels
-    print(f"| model | task | seeds {la} / {lb} | ACC {la} \u2192 {lb} | \u0394ACC vs reference | "
-          f"MASR {la} \u2192 {lb} | floor {la} / {lb} | survives {la} / {lb} |")
+    if len(args.reports) < 2:
+        ap.error("give at least two report directories")
+    labels = args.labels or [chr(ord("a") + i) for i in range(len(args.reports))]
+    if len(labels) != len(args.reports):
+        ap.error(f"--labels: {len(labels)} labels for {len(args.reports)} reports")
+    reports = [rows(d) for d in args.reports]
+    arrow, slash = " \u2192 ", " / "
+    print(f"| model | task | seeds {slash.join(labels)} | ACC {arrow.join(labels)} | \u0394ACC vs reference | "
+          f"MASR {arrow.join(labels)} | floor {slash.join(labels)} | survives {slash.join(labels)} |")
     print("|---|---|---|---|---|---|---|---|")
-    for key in a:
-        if key not in b:
+    for key in reports[0]:
+        if any(key not in r for r in reports):
             continue
-        x, y = a[key], b[key]
-        print(f"| {key[0]} | {TASKS.get(key[1], key[1])} | {x['seeds']} / {y['seeds']} | {x['ACC']} \u2192 {y['ACC']} "
-              f"| {x['dACC']} \u2192 {y['dACC']} | {x['MASR']} \u2192 {y['MASR_sd']} | {x['floor']} / {y['floor']} "
-              f"| {x['survives'] or '-'} / {y['survives'] or '-'} |")
-    only = [k for k in list(a) + list(b) if (k in a) != (k in b)]
-    if only:
+        xs = [r[key] for r in reports]
+        masr = [x["MASR"] for x in xs[:-1]] + [xs[-1]["MASR_sd"]]
+        print(f"| {key[0]} | {TASKS.get(key[1], key[1])} | {slash.join(str(x['seeds']) for x in xs)} "
+              f"| {arrow.join(x['ACC'] for x in xs)} | {arrow.join(str(x['dACC']) for x in xs)} "
+              f"| {arrow.join(masr)} | {slash.join(str(x['floor']) for x in xs)} "
+              f"| {slash.join(x['survives'] or '-' for x in xs)} |")
+    keys = list(dict.fromkeys(k for r in reports for k in r))
+    partial = [k for k in keys if any(k not in r for r in reports)]
+    if partial:
         print()
-        print("Only in one report: " + ", ".join(f"{m} / {TASKS.get(t, t)}" for m, t in only))
+        print("Not in every report: " + ", ".join(f"{m} / {TASKS.get(t, t)}" for m, t in partial))
 
 
 if __name__ == "__main__":
