@@ -20,6 +20,7 @@ import dev.recipe.eval.Triggers;
 import dev.recipe.text.data.Dataset;
 import dev.recipe.text.data.Datasets;
 import dev.recipe.zoo.Zoo;
+import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.tasks.DownstreamEvaluation;
 import dev.recipe.zoo.tasks.Finetuning;
 import org.apache.commons.cli.CommandLine;
@@ -91,6 +92,7 @@ final class EvaluateCommand implements Main.Command {
         List<String> tasks = List.of(cl.getOptionValue("task", "generated").split(","));
         List<Dataset> datasets = new ArrayList<>();
         for (String t : tasks) datasets.add(t.strip().equals("generated") ? generated() : Datasets.load(t.strip(), dataRoot));
+        PretrainedBert.tokenizerFiles(modelDir); // a missing model directory fails here, before --out is created
         Files.createDirectories(out.resolve("cells"));
         String command = "./recipe evaluate " + String.join(" ", args);
         List<ResultRecord> perSeed = new ArrayList<>();

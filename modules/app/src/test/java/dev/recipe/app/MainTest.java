@@ -52,6 +52,23 @@ class MainTest {
     }
 
     @Test
+    void aMissingModelIsNamedAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("no-such-model");
+        Path aux = java.nio.file.Files.writeString(dir.resolve("aux.txt"), "a sentence\nanother sentence\n");
+        java.util.Map<String, List<String>> extra = java.util.Map.of("evaluate", List.of("--task", "generated"),
+                "purify", List.of("--defense", "recipe", "--aux", aux.toString()),
+                "attack", List.of("--attack", "neuba", "--corpus", aux.toString()));
+        for (String c : extra.keySet()) {
+            Path out = dir.resolve(c + "-out");
+            List<String> args = new java.util.ArrayList<>(List.of(c, "--model", none.toString(), "--out", out.toString()));
+            args.addAll(extra.get(c));
+            String r = stderrOf(args.toArray(String[]::new));
+            assertTrue(r.startsWith("1:") && r.contains(none + ": no such model directory"), c + ": " + r);
+            assertTrue(!out.toFile().exists(), c + " wrote " + out);
+        }
+    }
+
+    @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         GeneratedSentiment.writeCorpus(corpus, 600, 9);

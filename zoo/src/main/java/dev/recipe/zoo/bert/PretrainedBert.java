@@ -64,6 +64,14 @@ public record PretrainedBert(Path dir, BertModel model, Tokenizer tokenizer) {
     }
 
     private static ConfigException missingTokenizer(Path dir) {
+        if (!Files.exists(dir)) {
+            return new ConfigException(dir + ": no such model directory (expected a directory with config.json, "
+                    + "model.safetensors and a tokenizer's vocabulary, or zoo:NAME)");
+        }
+        if (!Files.isDirectory(dir)) {
+            return new ConfigException(dir + ": not a directory (a model is a directory with config.json, "
+                    + "model.safetensors and a tokenizer's vocabulary, or zoo:NAME)");
+        }
         boolean json = Files.isRegularFile(dir.resolve(BPE_VOCAB));
         boolean merges = Files.isRegularFile(dir.resolve(BPE_MERGES));
         if (json != merges) {

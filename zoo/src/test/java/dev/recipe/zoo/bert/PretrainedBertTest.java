@@ -42,6 +42,16 @@ class PretrainedBertTest {
     }
 
     @Test
+    void aMissingModelDirectoryIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("no-such-model");
+        ConfigException missing = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizer(none));
+        assertTrue(missing.getMessage().startsWith(none + ": no such model directory"), missing.getMessage());
+        Path file = Files.writeString(dir.resolve("model.txt"), "not a model");
+        ConfigException notDir = assertThrows(ConfigException.class, () -> PretrainedBert.tokenizerFiles(file));
+        assertTrue(notDir.getMessage().startsWith(file + ": not a directory"), notDir.getMessage());
+    }
+
+    @Test
     void truncatedWeightsGetAClearError(@TempDir Path dir) throws Exception {
         Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 1).save(dir, Map.of());
         Path w = dir.resolve(BertModel.WEIGHTS_FILE);
