@@ -77,6 +77,7 @@ final class PurifyCommand implements Main.Command {
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 
         List<String> aux = TextCorpus.read(auxFile);
+        if (aux.isEmpty()) throw new ConfigException("--aux " + auxFile + ": no texts in the file (empty, or only blank lines)");
         int auxSize = Cli.integer(cl, "aux-size", aux.size());
         if (auxSize < aux.size()) aux = Subsample.random(aux, auxSize, seed);
         PretrainedBert pre = PretrainedBert.load(modelDir, Bert.Heads.pretraining(), seed);

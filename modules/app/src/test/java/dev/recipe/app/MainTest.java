@@ -69,6 +69,15 @@ class MainTest {
     }
 
     @Test
+    void purifyNamesAnEmptyAuxiliaryFile(@TempDir Path dir) throws Exception {
+        Path aux = java.nio.file.Files.writeString(dir.resolve("aux.txt"), "\n\n");
+        String r = stderrOf("purify", "--model", "zoo:bert-mini", "--defense", "recipe", "--aux", aux.toString(), "--out",
+                dir.resolve("p").toString());
+        assertTrue(r.startsWith("1:") && r.contains("--aux " + aux + ": no texts"), r);
+        assertTrue(!dir.resolve("p").toFile().exists());
+    }
+
+    @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         GeneratedSentiment.writeCorpus(corpus, 600, 9);
