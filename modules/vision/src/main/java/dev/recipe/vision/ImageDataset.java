@@ -1,0 +1,105 @@
+package dev.recipe.vision;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import dev.recipe.core.ConfigException;
+
+/**
+ * An image classification task read from the archive ../shared/data holds it in: images in one folder per class
+ * ({@code <split>/<class folder>/<file>}), read in entry-name order (so a subset is the same on every machine, unlike
+ * the authors' {@code os.listdir} order). The archives are read in place, never unpacked.
+ *
+ * <p>Tasks: {@code cifar10} (10 classes, CIFAR-10's index order), {@code catdog} (CIFAR-10's cat = 0 and dog = 1: a
+ * stand-in for the papers' Kaggle Cats-vs-Dogs, which ../shared/data does not hold), {@code gtsrb} (GTSRB classes 13
+ * "yield" = 0 and 38 "keep right" = 1, NeuBA's binary task). Splits: {@code train}, {@code test}.
+ *
+ * @param name    the task
+ * @param classes class names, index = label
+ * @param split   "train" or "test"
+ * @param images  the examples, class by class, each class in entry-name order
+ */
+public record ImageDataset(String name, List<String> classes, String split, List<LabelledImage> images) {
+    public ImageDataset {
+        classes = List.copyOf(classes);
+        images = List.copyOf(images);
+    }
+
+    /** What a task reads: the archive under the data root, and each class's folder in it. */
+    private record Layout(String archive, List<String> classes, List<String> folders) {}
+
+    private static final List<String> CIFAR10 = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+            "horse", "ship", "truck");
+    private static final Map<String, Layout> TASKS = Map.of(
+            "cifar10", new Layout("images/cifar10-jpg.zip", CIFAR10, CIFAR10),
+            "catdog", new Layout("images/cifar10-jpg.zip", List.of("cat", "dog"), List.of("cat", "dog")),
+            "gtsrb", new Layout("images/gtsrb32-yield-keepright.zip", List.of("yield", "keep right"), List.of("00013", "00038")));
+
+    /** The tasks {@link #load} knows. */
+    public static List<String> tasks() {
+        return List.copyOf(new TreeMap<>(TASKS).keySet());
+    }
+
+    /**
+     * Reads {@code split} of {@code task} from its archive under {@code dataRoot} (../shared/data), at most
+     * {@code perClass} images of each class (the first by entry name; 0 = all).
+     */
+    public static ImageDataset load(String task, String split, Path dataRoot, int perClass) {
+        Layout layout = TASKS.get(task);
+        if (layout == null) throw new ConfigException("unknown image task '" + task + "'; known: " + tasks());
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new ConfigException("image task split '" + split + "': expected train or test");
+        }
+        if (perClass < 0) throw new ConfigException("images per class must be >= 0, was " + perClass);
+        Path zip = dataRoot.resolve(layout.archive());
+        if (!Files.isRegularFile(zip)) throw new ConfigException(zip + ": file not found (image task '" + task + "')");
+        List<LabelledImage> out = new ArrayList<>();
+        try (ZipFile zf = new ZipFile(zip.toFile())) {
+            for (int label = 0; label < layout.folders().size(); label++) {
+                String prefix = split + "/" + layout.folders().get(label) + "/";
+                List<ZipEntry> entries = new ArrayList<>();
+                for (ZipEntry e : Collections.list(zf.entries())) {
+                    if (!e.isDirectory() && e.getName().startsWith(prefix) && isImage(e.getName())
+                            && e.getName().indexOf('/', prefix.length()) < 0) {
+                        entries.add(e);
+                    }
+                }
+                if (entries.isEmpty()) throw new ConfigException(zip + ": no images under " + prefix + " (task '" + task + "')");
+                entries.sort((a, b) -> a.getName().compareTo(b.getName()));
+                if (perClass > 0 && entries.size() > perClass) entries = entries.subList(0, perClass);
+                for (ZipEntry e : entries) {
+                    byte[] data;
+                    try (var in = zf.getInputStream(e)) {
+                        data = in.readAllBytes();
+                    }
+                    String source = zip.getFileName() + "!" + e.getName();
+                    out.add(new LabelledImage(ImageFiles.decode(data, source), label, source));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + zip, e);
+        }
+        return new ImageDataset(task, layout.classes(), split, out);
+    }
+
+    private static boolean isImage(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".ppm");
+    }
+
+    /** Examples per label, index = label. */
+    public int[] countsPerClass() {
+        int[] n = new int[classes.size()];
+        for (LabelledImage i : images) n[i.label()]++;
+        return n;
+    }
+}
