@@ -6,7 +6,7 @@ import java.util.List;
  * The roles of a model's variables, named once per family so that every attack, defense and analysis is written
  * once (SPEC §3). All names are SameDiff variable names of the model's graph.
  *
- * @param family            model family ("bert", "roberta"; later "vit", "vgg", "clip")
+ * @param family            model family ("bert", "roberta", "vit"; later "vgg", "clip")
  * @param inputs            input placeholders, in the order a data pipeline fills them
  * @param representation    the [batch, width] output a downstream classifier reads (pooler output or first-token
  *                          hidden state)

@@ -1,0 +1,179 @@
+package dev.recipe.zoo.vit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recipe.core.ConfigException;
+import dev.recipe.nn.GradientCheck;
+import dev.recipe.nn.Losses;
+import dev.recipe.zoo.ModelSpec;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class VitTest {
+    private static JsonNode golden() throws Exception {
+        try (InputStream in = VitTest.class.getResourceAsStream("/vit/tiny-vit-golden.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    private static INDArray array(JsonNode node) {
+        JsonNode data = node.get("data");
+        double[] v = new double[data.size()];
+        for (int i = 0; i < v.length; i++) v[i] = data.get(i).asDouble();
+        long[] shape = new long[node.get("shape").size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = node.get("shape").get(i).asLong();
+        return Nd4j.createFromArray(v).reshape(shape);
+    }
+
+    @Test
+    void forwardMatchesAPyTorchReferenceWithTheSameWeights() throws Exception {
+        JsonNode g = golden();
+        JsonNode c = g.get("config");
+        VitConfig cfg = new VitConfig(c.get("hidden_size").asInt(), c.get("num_hidden_layers").asInt(),
+                c.get("num_attention_heads").asInt(), c.get("intermediate_size").asInt(), c.get("image_size").asInt(),
+                c.get("patch_size").asInt(), c.get("num_channels").asInt(), c.get("layer_norm_eps").asDouble(),
+                c.get("initializer_range").asDouble());
+        Vit.Model m = Vit.build(cfg, g.get("num_labels").asInt(), false, DataType.DOUBLE, 1);
+        Map<String, INDArray> weights = m.weights();
+        assertEquals(weights.keySet(), toSet(g.get("params").fieldNames()), "the graph's parameters are HuggingFace's");
+        g.get("params").fields().forEachRemaining(e -> {
+            INDArray w = array(e.getValue());
+            assertEquals(List.of(toBoxed(w.shape())), List.of(toBoxed(weights.get(e.getKey()).shape())), e.getKey());
+            weights.get(e.getKey()).assign(w);
+        });
+        SameDiff sd = m.graph();
+        String fc1 = m.spec().neurons().get(0);
+        Map<String, INDArray> out = sd.output(Map.of(Vit.PIXEL_VALUES, array(g.get("pixel_values"))), Vit.LOGITS,
+                m.spec().representation(), fc1);
+        assertClose(g.get("logits"), out.get(Vit.LOGITS), "logits");
+        assertClose(g.get("representation"), out.get(m.spec().representation()), "class-token representation");
+        assertClose(g.get("layer0_fc1").get("data"), out.get(fc1), "layer 0 fc1 (neurons)");
+    }
+
+    private static void assertClose(JsonNode expected, INDArray got, String what) {
+        double[] v = got.dup().data().asDouble();
+        assertEquals(expected.size(), v.length, what + ": size");
+        double worst = 0;
+        for (int i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - expected.get(i).asDouble()));
+        assertTrue(worst < 1e-9, what + ": worst absolute difference " + worst);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 3, true, DataType.DOUBLE, 5);
+        SameDiff sd = m.graph();
+        List<SDVariable> reg = new ArrayList<>();
+        for (String n : m.spec().regularised()) reg.add(sd.getVariable(n));
+        // RECIPE's objective on a ViT: the pre-training (classification) loss plus the norm term
+        sd.getVariable(m.spec().pretrainLoss()).add(Losses.sumOfNorms(sd, "norm", reg)).rename("total");
+        Map<String, INDArray> batch = new HashMap<>();
+        Nd4j.getRandom().setSeed(3);
+        batch.put(Vit.PIXEL_VALUES, Nd4j.randn(DataType.DOUBLE, 3, 3, 8, 8));
+        batch.put(Vit.LABELS, Nd4j.createFromArray(0, 2, 1));
+        List<String> vars = new ArrayList<>(m.weights().keySet());
+        GradientCheck.Report r = GradientCheck.check(sd, "total", batch, vars, 4, 1e-6, 11);
+        assertTrue(r.passed(1e-5, 1e-9), r.toString());
+        assertTrue(r.entries().size() >= vars.size() * 2);
+    }
+
+    @Test
+    void rolesNameTheGraphsVariables() {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 2, false, DataType.FLOAT, 1);
+        ModelSpec s = m.spec();
+        assertEquals("vit", s.family());
+        assertEquals("first-token", s.representationKind());
+        assertEquals(2, s.neurons().size());
+        assertEquals(10, s.regularised().size(), "q, k, v, fc1, fc2 of two layers");
+        for (String n : s.regularised()) assertTrue(m.weights().containsKey(n), n);
+        for (ModelSpec.NeuronWeights w : s.neuronWeights()) {
+            assertTrue(m.weights().containsKey(w.weight()) && m.weights().containsKey(w.bias()), w.toString());
+        }
+        assertEquals(null, s.pretrainLoss(), "a downstream head is not a pre-training head");
+        // neurons are read at the class token: rows 0 and T of a two-image batch
+        INDArray first = m.graph().output(Map.of(Vit.PIXEL_VALUES, Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8)),
+                s.firstTokenIndex()).get(s.firstTokenIndex());
+        assertEquals(List.of(0, VitConfig.tiny().tokens()), List.of(first.getInt(0), first.getInt(1)));
+        assertThrows(ConfigException.class, () -> new VitConfig(16, 2, 2, 24, 10, 4, 3, 1e-12, 0.02));
+        assertThrows(ConfigException.class, () -> new VitConfig(15, 2, 2, 24, 8, 4, 3, 1e-12, 0.02));
+    }
+
+    @Test
+    void theClassTokenSeesEveryPatchAndOnlyItsOwnImage() {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 2, false, DataType.DOUBLE, 2);
+        Nd4j.getRandom().setSeed(4);
+        INDArray two = Nd4j.randn(DataType.DOUBLE, 2, 3, 8, 8);
+        String rep = m.spec().representation();
+        INDArray both = m.graph().output(Map.of(Vit.PIXEL_VALUES, two), rep).get(rep);
+        INDArray alone = m.graph().output(Map.of(Vit.PIXEL_VALUES, two.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)).dup()), rep).get(rep);
+        assertTrue(alone.getRow(0).equalsWithEps(both.getRow(1), 1e-12), "image 1 does not depend on image 0");
+        // a change in the lower-right patch (where NeuBA's trigger goes) reaches the representation
+        INDArray changed = two.dup();
+        changed.putScalar(new long[] {0, 0, 7, 7}, changed.getDouble(0, 0, 7, 7) + 1.0);
+        INDArray after = m.graph().output(Map.of(Vit.PIXEL_VALUES, changed), rep).get(rep);
+        assertTrue(!after.getRow(0).equalsWithEps(both.getRow(0), 1e-9));
+        assertTrue(after.getRow(1).equalsWithEps(both.getRow(1), 1e-12));
+    }
+
+    @Test
+    void theTrainerTeachesItWhereTheCornerPatchIsBright() {
+        // label 1 when the lower-right 4x4 patch (where NeuBA's trigger sits) is bright, 0 otherwise; noise elsewhere
+        Vit.Model m = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 6);
+        Nd4j.getRandom().setSeed(7);
+        int n = 64;
+        INDArray pixels = Nd4j.randn(DataType.FLOAT, n, 3, 8, 8).muli(0.5);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+            if (labels[i] == 1) {
+                pixels.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8), org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8)).addi(2.0);
+            }
+        }
+        INDArray y = Nd4j.createFromArray(labels);
+        dev.recipe.train.BatchSource data = new dev.recipe.train.BatchSource() {
+            public int batchesPerEpoch() {
+                return 4;
+            }
+
+            public Map<String, INDArray> batch(int epoch, int index) {
+                var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(index * 16, index * 16 + 16);
+                return Map.of(Vit.PIXEL_VALUES, pixels.get(rows).dup(), Vit.LABELS, y.get(rows).dup());
+            }
+        };
+        var r = new dev.recipe.train.Trainer().fit(m.graph(), m.spec().pretrainLoss(), data,
+                dev.recipe.train.TrainConfig.of(3e-3, 10), null);
+        double first = r.losses().get(0), last = r.finalLoss();
+        assertTrue(first > 0.6 && last < 0.2, "loss " + first + " -> " + last + " (chance: ln 2 = 0.69)");
+        INDArray logits = m.graph().output(Map.of(Vit.PIXEL_VALUES, pixels), Vit.LOGITS).get(Vit.LOGITS);
+        INDArray predicted = logits.argMax(1);
+        int right = 0;
+        for (int i = 0; i < n; i++) right += predicted.getInt(i) == labels[i] ? 1 : 0;
+        assertTrue(right >= n - 2, "training accuracy " + right + " / " + n);
+    }
+
+    private static java.util.Set<String> toSet(java.util.Iterator<String> it) {
+        java.util.Set<String> s = new java.util.TreeSet<>();
+        it.forEachRemaining(s::add);
+        return s;
+    }
+
+    private static Long[] toBoxed(long[] a) {
+        Long[] b = new Long[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = a[i];
+        return b;
+    }
+}
