@@ -11,10 +11,9 @@ import java.util.TreeMap;
 
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.SafeTensors;
+import dev.recipe.zoo.GraphWeights;
 import dev.recipe.zoo.ModelSpec;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -54,11 +53,7 @@ public final class BertModel {
 
     /** All trainable-kind variables (the weights), by name, in name order. Arrays are live views. */
     public Map<String, INDArray> weights() {
-        Map<String, INDArray> out = new TreeMap<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) out.put(v.name(), v.getArr());
-        }
-        return out;
+        return GraphWeights.of(sd);
     }
 
     /**
@@ -68,30 +63,7 @@ public final class BertModel {
      * pre-training head when loading for classification).
      */
     public List<String> loadWeights(Map<String, INDArray> tensors, boolean allowUnused, String source) {
-        Map<String, INDArray> own = weights();
-        List<String> unused = new ArrayList<>();
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            INDArray target = own.get(e.getKey());
-            if (target == null) {
-                unused.add(e.getKey());
-                continue;
-            }
-            if (!Arrays.equals(target.shape(), e.getValue().shape())) {
-                throw new ConfigException(source + ": tensor '" + e.getKey() + "' has shape "
-                        + Arrays.toString(e.getValue().shape()) + " but the " + config.modelType() + " graph expects "
-                        + Arrays.toString(target.shape()) + " (config " + config + ")");
-            }
-        }
-        if (!unused.isEmpty() && !allowUnused) {
-            throw new ConfigException(source + ": tensors with no matching variable in the graph: " + unused);
-        }
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, INDArray> e : own.entrySet()) {
-            INDArray src = tensors.get(e.getKey());
-            if (src == null) missing.add(e.getKey());
-            else e.getValue().assign(src.castTo(e.getValue().dataType()));
-        }
-        return missing;
+        return GraphWeights.copyInto(weights(), tensors, allowUnused, source, config.modelType() + " graph (config " + config + ")");
     }
 
     /** Writes {@code config.json} and {@code model.safetensors} (each atomically) into {@code dir}. */

@@ -165,6 +165,33 @@ class VitTest {
         assertTrue(right >= n - 2, "training accuracy " + right + " / " + n);
     }
 
+    @Test
+    void saveLoadRoundTripsAndADownstreamHeadStartsFresh(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 10, true, DataType.FLOAT, 8);
+        m.save(dir, Map.of("note", "test"));
+        Vit.Model same = Vit.load(dir, 10, true, DataType.FLOAT, 9);
+        assertEquals(m.weights(), same.weights());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+        assertEquals(m.graph().output(Map.of(Vit.PIXEL_VALUES, x), Vit.LOGITS).get(Vit.LOGITS),
+                same.graph().output(Map.of(Vit.PIXEL_VALUES, x), Vit.LOGITS).get(Vit.LOGITS));
+        Vit.Model task = Vit.load(dir, 2, false, DataType.FLOAT, 9);
+        assertEquals(null, task.spec().pretrainLoss());
+        for (var e : task.weights().entrySet()) {
+            if (!e.getKey().startsWith("classifier.")) assertEquals(m.weights().get(e.getKey()), e.getValue(), e.getKey());
+        }
+        assertEquals(List.of(2L, 16L), List.of(toBoxed(task.weights().get("classifier.weight").shape())));
+        // a missing encoder tensor and a foreign config are named
+        var tensors = new java.util.TreeMap<>(m.weights());
+        tensors.remove("vit.layernorm.bias");
+        dev.recipe.core.SafeTensors.write(dir.resolve(Vit.WEIGHTS_FILE), tensors, Map.of());
+        ConfigException missing = assertThrows(ConfigException.class, () -> Vit.load(dir, 10, true, DataType.FLOAT, 1));
+        assertTrue(missing.getMessage().contains("missing tensors [vit.layernorm.bias]"), missing.getMessage());
+        java.nio.file.Files.writeString(dir.resolve(Vit.CONFIG_FILE),
+                java.nio.file.Files.readString(dir.resolve(Vit.CONFIG_FILE)).replace("\"vit\"", "\"bert\""));
+        ConfigException type = assertThrows(ConfigException.class, () -> Vit.load(dir, 10, true, DataType.FLOAT, 1));
+        assertTrue(type.getMessage().contains("model_type must be \"vit\""), type.getMessage());
+    }
+
     private static java.util.Set<String> toSet(java.util.Iterator<String> it) {
         java.util.Set<String> s = new java.util.TreeSet<>();
         it.forEachRemaining(s::add);
