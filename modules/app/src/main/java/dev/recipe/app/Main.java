@@ -21,6 +21,7 @@ public final class Main {
     static {
         COMMANDS.put("quickstart", new QuickstartCommand());
         COMMANDS.put("pretrain", new PretrainCommand());
+        COMMANDS.put("pretrain-vision", new VisionPretrainCommand());
         COMMANDS.put("finetune", new FinetuneCommand());
         COMMANDS.put("attack", new AttackCommand());
         COMMANDS.put("purify", new PurifyCommand());

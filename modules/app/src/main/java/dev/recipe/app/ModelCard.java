@@ -29,18 +29,26 @@ final class ModelCard {
         JsonNode training = read(dir.resolve("training.json"));
         md.append("# ").append(name).append(" — model card\n\n");
         boolean continued = training.path("continued_from_steps").asLong(0) > 0;
-        String family = "roberta".equals(config.path("model_type").asText()) ? "A RoBERTa (layout and names)" : "A BERT";
-        md.append(family).append(continued ? " pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
-                        + "with `--init`, see below) with masked LM on the project's "
-                        : " pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
-          .append("own WordPiece vocabulary, in which the backdoor triggers `≈ ≡ ∈ ⊆ ⊕ ⊗ cf tq mn bb mb` are single tokens. ")
-          .append("Files: `config.json` (HuggingFace keys), `model.safetensors` (HuggingFace parameter names), ")
-          .append("`vocab.txt`, `provenance.json`, `training.json` (every step's loss), `evaluation.json`.\n\n");
+        boolean vit = "vit".equals(config.path("model_type").asText());
+        if (vit) {
+            md.append("A Vision Transformer pre-trained from scratch by this project (`recipe pretrain-vision`) as an image ")
+              .append("classifier on ").append(training.path("task").asText("?")).append(" (its classifier is the pre-training ")
+              .append("head whose loss RECIPE continues). Files: `config.json` (HuggingFace ViT keys), `model.safetensors` ")
+              .append("(HuggingFace parameter names), `provenance.json`, `training.json` (every step's loss, test accuracy).\n\n");
+        } else {
+            String family = "roberta".equals(config.path("model_type").asText()) ? "A RoBERTa (layout and names)" : "A BERT";
+            md.append(family).append(continued ? " pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
+                            + "with `--init`, see below) with masked LM on the project's "
+                            : " pre-trained from scratch by this project (`recipe pretrain`) with masked LM on the project's ")
+              .append("own WordPiece vocabulary, in which the backdoor triggers `≈ ≡ ∈ ⊆ ⊕ ⊗ cf tq mn bb mb` are single tokens. ")
+              .append("Files: `config.json` (HuggingFace keys), `model.safetensors` (HuggingFace parameter names), ")
+              .append("`vocab.txt`, `provenance.json`, `training.json` (every step's loss), `evaluation.json`.\n\n");
+        }
         md.append("## Architecture\n\n```json\n").append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config)).append("\n```\n\n");
         Path weights = dir.resolve("model.safetensors");
         md.append(String.format("Weights: %.1f MB, sha256 `%s`.%n%n", Files.size(weights) / 1e6, Checksums.sha256(weights)));
         md.append("## How it was made\n\n");
-        md.append("Command: `./recipe pretrain ").append(prov.path("command").asText()).append("`\n\n");
+        md.append("Command: `./recipe ").append(vit ? "pretrain-vision " : "pretrain ").append(prov.path("command").asText()).append("`\n\n");
         md.append("Resolved config and environment (from provenance.json): git `").append(prov.path("gitRevision").asText())
           .append(prov.path("gitDirty").asBoolean() ? " (dirty)" : "").append("`, seed ").append(prov.path("seed").asLong())
           .append(", Java ").append(prov.path("javaVersion").asText()).append(", ND4J ").append(prov.path("nd4jVersion").asText())
@@ -59,13 +67,17 @@ final class ModelCard {
         double wall = training.path("wall_seconds_this_process").asDouble(training.path("wall_seconds").asDouble());
         md.append(String.format("%n## Training%n%n%d steps in all", steps));
         if (earlier > 0) md.append(String.format(" (%d of the model it continued, %d in the last run)", earlier, thisRun));
-        md.append(String.format("; the last run over %d packed examples. ", training.path("examples").asLong()));
+        md.append(String.format("; the last run over %d %s. ", training.path("examples").asLong(), vit ? "images" : "packed examples"));
         md.append(resumed > 0
                 ? String.format("Its last process resumed after step %d of %d and ran %d steps in %.0f s (%.2f s/step).%n%n",
                         resumed, thisRun, thisRun - resumed, wall, wall / Math.max(1, thisRun - resumed))
                 : String.format("%.0f s (%.2f s/step).%n%n", wall, wall / Math.max(1, thisRun)));
         if (training.has("note")) md.append(training.path("note").asText()).append("\n\n");
-        md.append("Masked-LM loss (mean over windows of steps):\n\n");
+        if (training.has("test_accuracy")) {
+            md.append(String.format("Accuracy on %d held-out test images: %.4f.%n%n", training.path("test_examples").asLong(),
+                    training.path("test_accuracy").asDouble()));
+        }
+        md.append(vit ? "Classification loss" : "Masked-LM loss").append(" (mean over windows of steps):\n\n");
         lossTable(md, losses);
         Path eval = dir.resolve("evaluation.json");
         if (Files.exists(eval)) {

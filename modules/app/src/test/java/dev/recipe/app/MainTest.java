@@ -78,6 +78,26 @@ class MainTest {
     }
 
     @Test
+    void pretrainVisionWritesAViTThatLoadsWithATaskHead(@TempDir Path dir) throws Exception {
+        Path data = dev.recipe.core.SharedData.require("images").getParent();
+        Path out = dir.resolve("vit");
+        String r = stderrOf("pretrain-vision", "--task", "gtsrb", "--data", data.toString(), "--config", "tiny",
+                "--per-class", "16", "--test-per-class", "8", "--epochs", "2", "--batch", "8", "--out", out.toString(),
+                "--work", dir.resolve("work").toString());
+        assertTrue(r.startsWith("0:"), r);
+        String card = java.nio.file.Files.readString(out.resolve("MODEL_CARD.md"));
+        assertTrue(card.contains("Vision Transformer") && card.contains("Accuracy on 16 held-out test images")
+                && card.contains("pretrain-vision --task gtsrb"), card);
+        var training = dev.recipe.core.Json.readTree(out.resolve("training.json"));
+        assertEquals(8, training.get("steps").asInt());
+        var task = dev.recipe.zoo.vit.Vit.load(out, 2, false, org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
+        assertEquals("vit", task.spec().family());
+        String bad = stderrOf("pretrain-vision", "--task", "imagenet", "--data", data.toString(), "--out", dir.resolve("x").toString());
+        assertTrue(bad.startsWith("1:") && bad.contains("unknown image task 'imagenet'"), bad);
+        assertTrue(!dir.resolve("x").toFile().exists());
+    }
+
+    @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         GeneratedSentiment.writeCorpus(corpus, 600, 9);

@@ -24,11 +24,12 @@ import dev.recipe.core.ConfigException;
  * "yield" = 0 and 38 "keep right" = 1, NeuBA's binary task). Splits: {@code train}, {@code test}.
  *
  * @param name    the task
+ * @param archive the archive it was read from (for provenance)
  * @param classes class names, index = label
  * @param split   "train" or "test"
  * @param images  the examples, class by class, each class in entry-name order
  */
-public record ImageDataset(String name, List<String> classes, String split, List<LabelledImage> images) {
+public record ImageDataset(String name, Path archive, List<String> classes, String split, List<LabelledImage> images) {
     public ImageDataset {
         classes = List.copyOf(classes);
         images = List.copyOf(images);
@@ -88,7 +89,7 @@ public record ImageDataset(String name, List<String> classes, String split, List
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + zip, e);
         }
-        return new ImageDataset(task, layout.classes(), split, out);
+        return new ImageDataset(task, zip, layout.classes(), split, out);
     }
 
     private static boolean isImage(String name) {
