@@ -60,18 +60,41 @@ public final class ImageBatches implements BatchSource {
 
     @Override
     public Map<String, INDArray> batch(int epoch, int index) {
+        int[] rows = rows(epoch, index);
+        List<RgbImage> imgs = new java.util.ArrayList<>();
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            imgs.add(images[rows[i]]);
+            y[i] = labels[rows[i]];
+        }
+        return Map.of(Vit.PIXEL_VALUES, pixels(imgs), Vit.LABELS, Nd4j.createFromArray(y));
+    }
+
+    /** Which images (indices into the data) batch {@code index} of {@code epoch} holds, in order. */
+    public int[] rows(int epoch, int index) {
         int[] order = shuffle ? EpochPermutation.of(seed, epoch, images.length) : null;
         int from = index * batchSize, to = Math.min(images.length, from + batchSize);
-        int n = to - from, plane = 3 * size * size;
-        float[] pixels = new float[n * plane];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            int k = order == null ? from + i : order[from + i];
-            System.arraycopy(images[k].toChw(mean, std), 0, pixels, i * plane, plane);
-            y[i] = labels[k];
-        }
-        INDArray x = Nd4j.createFromArray(pixels).reshape(n, 3, size, size).castTo(dataType);
-        return Map.of(Vit.PIXEL_VALUES, x, Vit.LABELS, Nd4j.createFromArray(y));
+        int[] rows = new int[to - from];
+        for (int i = 0; i < rows.length; i++) rows[i] = order == null ? from + i : order[from + i];
+        return rows;
+    }
+
+    /** Image {@code k}, resized. */
+    public RgbImage image(int k) {
+        return images[k];
+    }
+
+    /** Image {@code k}'s label. */
+    public int label(int k) {
+        return labels[k];
+    }
+
+    /** The images as one normalised [N, 3, S, S] tensor of this source's type. */
+    public INDArray pixels(List<RgbImage> imgs) {
+        int plane = 3 * size * size;
+        float[] pixels = new float[imgs.size() * plane];
+        for (int i = 0; i < imgs.size(); i++) System.arraycopy(imgs.get(i).toChw(mean, std), 0, pixels, i * plane, plane);
+        return Nd4j.createFromArray(pixels).reshape(imgs.size(), 3, size, size).castTo(dataType);
     }
 
     /** Number of images. */
