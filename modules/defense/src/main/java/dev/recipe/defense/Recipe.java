@@ -6,15 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
 import dev.recipe.nn.Losses;
 import dev.recipe.text.Tokenizer;
+import dev.recipe.train.BatchSource;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
 import dev.recipe.train.Trainer;
 import dev.recipe.train.VariableSelection;
+import dev.recipe.zoo.GraphWeights;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.data.MaskedLmBatches;
@@ -25,7 +28,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * RECIPE (SPEC §4): {@code L = λ · Σ_{W ∈ spec.regularised} ‖W‖₂ + L_PT}, the norm term added as variables of the
- * model's own SameDiff graph next to its pre-training loss, minimised on unlabelled auxiliary text.
+ * model's own SameDiff graph next to its pre-training loss, minimised on auxiliary data (BERT: unlabelled text under
+ * masked LM; ViT: images under its pre-training classifier). Written once for every family through {@link ModelSpec}.
  */
 public final class Recipe {
     public static final String NORM = "recipe_norm";
@@ -76,9 +80,13 @@ public final class Recipe {
 
     /** ‖W‖₂ of each named weight, from the live arrays. */
     public static Map<String, Double> norms(BertModel model, List<String> names) {
+        return norms(model.graph(), names);
+    }
+
+    /** ‖W‖₂ of each named weight of {@code sd}, from the live arrays (any model family). */
+    public static Map<String, Double> norms(SameDiff sd, List<String> names) {
         Map<String, Double> out = new LinkedHashMap<>();
-        Map<String, INDArray> w = model.weights();
-        for (String n : names) out.put(n, w.get(n).norm2Number().doubleValue());
+        for (String n : names) out.put(n, sd.getVariable(n).getArr().norm2Number().doubleValue());
         return out;
     }
 
@@ -88,19 +96,25 @@ public final class Recipe {
      * be trained, or its norm would be a constant).
      */
     public static List<String> regularised(BertModel model, RecipeConfig cfg, List<String> trainablePatterns) {
-        if (cfg.regularised().isEmpty()) return model.spec().regularised();
+        return regularised(model.graph(), model.spec(), cfg, trainablePatterns);
+    }
+
+    /** {@link #regularised(BertModel, RecipeConfig, List)} for any model family's graph and roles. */
+    public static List<String> regularised(SameDiff sd, ModelSpec spec, RecipeConfig cfg, List<String> trainablePatterns) {
+        if (cfg.regularised().isEmpty()) return spec.regularised();
         List<String> names = new ArrayList<>();
+        List<String> weights = GraphWeights.of(sd).keySet().stream().toList();
         for (String re : cfg.regularised()) {
             Pattern p = Pattern.compile(re);
             int before = names.size();
-            for (String n : model.weights().keySet()) {
+            for (String n : weights) {
                 if (p.matcher(n).find() && !names.contains(n)) names.add(n);
             }
             if (names.size() == before) {
                 throw new IllegalArgumentException("regularised: pattern '" + re + "' matches no weight of the model");
             }
         }
-        List<String> trained = VariableSelection.of(model.graph(), trainablePatterns).trainable();
+        List<String> trained = VariableSelection.of(sd, trainablePatterns).trainable();
         for (String n : names) {
             if (!trained.contains(n)) {
                 throw new IllegalArgumentException("regularised weight '" + n + "' is not trained (trainable: "
@@ -111,7 +125,7 @@ public final class Recipe {
     }
 
     /**
-     * Purifies {@code model} (built with its pre-training head) in place.
+     * Purifies {@code model} (built with its pre-training head) in place on auxiliary texts (masked LM).
      *
      * @param checkpointDir  trainer checkpoints (resumable), or null
      * @param onEpochSaved   called with (epoch, model) after each epoch listed in {@code cfg.checkpointEpochs()}
@@ -121,17 +135,29 @@ public final class Recipe {
         if (auxTexts.size() < cfg.batchSize()) {
             throw new IllegalArgumentException("only " + auxTexts.size() + " auxiliary texts for batch size " + cfg.batchSize());
         }
-        ModelSpec spec = model.spec();
-        List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
-        List<String> regularised = regularised(model, cfg, trainable);
-        String loss = addLoss(model.graph(), spec, regularised, cfg.lambda(), cfg.pretrainLoss());
         MaskedLmBatches data = MaskedLmBatches.perText(auxTexts, tok, cfg.seqLen(), cfg.batchSize(), cfg.masking(),
                 cfg.seed(), DataType.FLOAT);
+        return purify(model.graph(), model.spec(), data, cfg, checkpointDir,
+                onEpochSaved == null ? null : epoch -> onEpochSaved.accept(epoch, model));
+    }
+
+    /**
+     * Purifies any model family's graph in place: {@code data} fills the placeholders of the spec's pre-training loss
+     * (BERT: masked-LM batches of auxiliary text; ViT: labelled auxiliary images for its classification head).
+     *
+     * @param checkpointDir  trainer checkpoints (resumable), or null
+     * @param onEpochSaved   called with the epoch after each epoch listed in {@code cfg.checkpointEpochs()}, or null
+     */
+    public static Result purify(SameDiff sd, ModelSpec spec, BatchSource data, RecipeConfig cfg, Path checkpointDir,
+                                IntConsumer onEpochSaved) {
+        List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
+        List<String> regularised = regularised(sd, spec, cfg, trainable);
+        String loss = addLoss(sd, spec, regularised, cfg.lambda(), cfg.pretrainLoss());
         TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
                 .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
                 .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
                 .withLogEverySteps(50);
-        Map<String, Double> before = norms(model, regularised);
+        Map<String, Double> before = norms(sd, regularised);
         List<Double> losses = new ArrayList<>();
         List<Double> lpt = new ArrayList<>();
         List<Double> normCurve = new ArrayList<>();
@@ -139,7 +165,7 @@ public final class Recipe {
         int perEpoch = data.batchesPerEpoch();
         boolean[] startKnown = {false};
         TrainResult r = new Trainer(info -> {
-            double n = norms(model, regularised).values().stream().mapToDouble(Double::doubleValue).sum();
+            double n = norms(sd, regularised).values().stream().mapToDouble(Double::doubleValue).sum();
             losses.add(info.loss());
             // L_PT needs the norm of the weights the step started from: known at step 1 (the source model) and after
             // any recorded step, not for the first step after a resume (the checkpoint's weights were never seen)
@@ -150,9 +176,9 @@ public final class Recipe {
             normAtStart[0] = n;
             int epochDone = info.epoch() + 1;
             if (info.indexInEpoch() == perEpoch - 1 && cfg.checkpointEpochs().contains(epochDone) && onEpochSaved != null) {
-                onEpochSaved.accept(epochDone, model);
+                onEpochSaved.accept(epochDone);
             }
-        }).fit(model.graph(), loss, data, tc, checkpointDir);
-        return new Result(before, norms(model, regularised), losses, lpt, normCurve, r);
+        }).fit(sd, loss, data, tc, checkpointDir);
+        return new Result(before, norms(sd, regularised), losses, lpt, normCurve, r);
     }
 }

@@ -1,0 +1,93 @@
+package dev.recipe.defense;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.attack.AttackLoss;
+import dev.recipe.attack.neuba.NeubaImageAttack;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.train.Trainer;
+import dev.recipe.vision.CheckerboardTriggers;
+import dev.recipe.vision.LabelledImage;
+import dev.recipe.vision.RgbImage;
+import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.vit.Vit;
+import dev.recipe.zoo.vit.VitConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** RECIPE on a Vision Transformer: the same {@link Recipe} code, the ViT's roles and its classification head as L_PT. */
+class VitRecipeTest {
+    /** Random 8x8 images, label = whether the top half is brighter than the bottom half. */
+    static List<LabelledImage> images(int n, long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        List<LabelledImage> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] px = new byte[8 * 8 * 3];
+            int label = i % 2;
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    int base = (y < 4) == (label == 1) ? 170 : 60;
+                    for (int c = 0; c < 3; c++) px[(y * 8 + x) * 3 + c] = (byte) (base + rnd.nextInt(60));
+                }
+            }
+            out.add(new LabelledImage(new RgbImage(8, 8, px), label, "synthetic" + i));
+        }
+        return out;
+    }
+
+    @Test
+    void purifyingABackdooredViTLowersTheNormsWhileItsClassifierKeepsItsLoss(@TempDir Path dir) {
+        // a tiny ViT with NeuBA's checkerboard backdoor, saved and loaded as a suspect model would be
+        Vit.Model attacked = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
+        NeubaImageAttack attack = new NeubaImageAttack(1.0, 11);
+        AttackLoss loss = attack.addLoss(attacked);
+        ImageBatches poisonData = new ImageBatches(images(64, 3), 8, 16, true, 5, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        new Trainer().fit(attacked.graph(), loss.total(), attack.batches(attacked, poisonData), TrainConfig.of(3e-3, 15), null);
+        attacked.save(dir, Map.of());
+        Vit.Model suspect = Vit.load(dir, 2, true, DataType.FLOAT, 1);
+        double[][] targets = attack.targets(suspect);
+        ImageBatches probe = new ImageBatches(images(20, 99), 8, 20, false, 0, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        double before = triggerCosine(suspect, probe, targets);
+
+        ImageBatches aux = new ImageBatches(images(64, 42), 8, 16, true, 1, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        RecipeConfig cfg = RecipeConfig.faithful(10).withLearningRate(3e-3).withBatchSize(16);
+        Recipe.Result r = Recipe.purify(suspect.graph(), suspect.spec(), aux, cfg, null, null);
+        double after = triggerCosine(suspect, probe, targets);
+        double lptFirst = r.pretrainLoss().get(0), lptLast = r.pretrainLoss().get(r.pretrainLoss().size() - 1);
+        String seen = String.format("norm %.2f -> %.2f, L_PT %.4f -> %.4f, trigger cosine %.3f -> %.3f",
+                r.totalNormBefore(), r.totalNormAfter(), lptFirst, lptLast, before, after);
+        System.out.println("ViT RECIPE (tiny): " + seen);
+        assertTrue(r.totalNormAfter() < 0.8 * r.totalNormBefore(), seen);
+        assertTrue(Double.isFinite(lptLast) && lptLast < 0.5, seen);
+        assertTrue(before > 0.9, "the attack took: " + seen);
+        assertTrue(suspect.spec().regularised().size() == 10 && r.normsBefore().keySet().equals(
+                new java.util.LinkedHashSet<>(suspect.spec().regularised())), "q, k, v, fc1, fc2 of both layers are regularised");
+    }
+
+    /** Mean cosine between held-out triggered images' representations and their trigger's target, over the triggers. */
+    static double triggerCosine(Vit.Model m, ImageBatches probe, double[][] targets) {
+        String rep = m.spec().representation();
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < CheckerboardTriggers.count(); t++) {
+            List<RgbImage> triggered = new ArrayList<>();
+            for (int i = 0; i < probe.size(); i++) triggered.add(CheckerboardTriggers.apply(probe.image(i), t));
+            INDArray r = m.graph().output(Map.of(Vit.PIXEL_VALUES, probe.pixels(triggered)), rep).get(rep);
+            INDArray target = Nd4j.createFromArray(targets[t]).castTo(DataType.FLOAT);
+            for (int i = 0; i < r.rows(); i++) {
+                INDArray row = r.getRow(i);
+                sum += row.mul(target).sumNumber().doubleValue() / (row.norm2Number().doubleValue() * target.norm2Number().doubleValue());
+                n++;
+            }
+        }
+        return sum / n;
+    }
+}
