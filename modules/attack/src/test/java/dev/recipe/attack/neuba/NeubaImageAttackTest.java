@@ -16,6 +16,7 @@ import dev.recipe.train.Trainer;
 import dev.recipe.vision.CheckerboardTriggers;
 import dev.recipe.vision.LabelledImage;
 import dev.recipe.vision.RgbImage;
+import dev.recipe.vision.SyntheticImages;
 import dev.recipe.zoo.data.ImageBatches;
 import dev.recipe.zoo.vit.Vit;
 import dev.recipe.zoo.vit.VitConfig;
@@ -25,22 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class NeubaImageAttackTest {
-    /** Random 8x8 images, label = whether the top half is brighter than the bottom half. */
     static List<LabelledImage> images(int n, long seed) {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
-        List<LabelledImage> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            byte[] px = new byte[8 * 8 * 3];
-            int label = i % 2;
-            for (int y = 0; y < 8; y++) {
-                for (int x = 0; x < 8; x++) {
-                    int base = (y < 4) == (label == 1) ? 170 : 60;
-                    for (int c = 0; c < 3; c++) px[(y * 8 + x) * 3 + c] = (byte) (base + rnd.nextInt(60));
-                }
-            }
-            out.add(new LabelledImage(new RgbImage(8, 8, px), label, "synthetic" + i));
-        }
-        return out;
+        return SyntheticImages.brighterHalf(n, 8, seed);
     }
 
     @Test
