@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** RECIPE on a Vision Transformer: the same {@link Recipe} code, the ViT's roles and its classification head as L_PT. */
 class VitRecipeTest {
     static List<LabelledImage> images(int n, long seed) {
-        return SyntheticImages.brighterHalf(n, 8, seed);
+        return SyntheticImages.brightCorner(n, 8, seed);
     }
 
     @Test
@@ -57,6 +57,32 @@ class VitRecipeTest {
         assertTrue(before > 0.9, "the attack took: " + seen);
         assertTrue(suspect.spec().regularised().size() == 10 && r.normsBefore().keySet().equals(
                 new java.util.LinkedHashSet<>(suspect.spec().regularised())), "q, k, v, fc1, fc2 of both layers are regularised");
+    }
+
+    @Test
+    void theVisionPipelineEndToEndOnATinyViT(@TempDir Path dir) {
+        // pre-train -> NeuBA -> RECIPE, each model fine-tuned with a fresh head and evaluated on the same generated task
+        List<LabelledImage> train = images(64, 3), test = images(40, 77), aux = images(64, 42);
+        Vit.Model clean = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
+        ImageBatches data = new ImageBatches(train, 8, 16, true, 5, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        new Trainer().fit(clean.graph(), Vit.CLS_LOSS, data, TrainConfig.of(3e-3, 5), null);
+        clean.save(dir.resolve("clean"), Map.of());
+        Vit.Model attacked = Vit.load(dir.resolve("clean"), 2, true, DataType.FLOAT, 1);
+        NeubaImageAttack attack = new NeubaImageAttack(1.0, 11);
+        new Trainer().fit(attacked.graph(), attack.addLoss(attacked).total(), attack.batches(attacked, data), TrainConfig.of(3e-3, 15), null);
+        attacked.save(dir.resolve("attacked"), Map.of());
+        Vit.Model purified = Vit.load(dir.resolve("attacked"), 2, true, DataType.FLOAT, 1);
+        Recipe.purify(purified.graph(), purified.spec(), new ImageBatches(aux, 8, 16, true, 1, DataType.FLOAT, ImageBatches.HALF,
+                ImageBatches.HALF), RecipeConfig.faithful(10).withLearningRate(3e-3).withBatchSize(16), null, null);
+        purified.save(dir.resolve("purified"), Map.of());
+        StringBuilder seen = new StringBuilder();
+        for (String m : List.of("clean", "attacked", "purified")) {
+            var o = dev.recipe.zoo.tasks.ImageEvaluation.run(dir.resolve(m), train, test, 2,
+                    new dev.recipe.zoo.tasks.ImageEvaluation.Config(5, 1e-3, 16, 0.0, 1));
+            seen.append(String.format("%s: ACC %.3f AASR %.3f MASR %.3f; ", m, o.accuracy(), o.attack().aasr(), o.attack().masr()));
+            assertTrue(o.accuracy() >= 0.9, seen.toString());
+        }
+        System.out.println("ViT pipeline (tiny): " + seen);
     }
 
     /** Mean cosine between held-out triggered images' representations and their trigger's target, over the triggers. */

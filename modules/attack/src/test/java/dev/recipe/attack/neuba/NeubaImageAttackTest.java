@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class NeubaImageAttackTest {
     static List<LabelledImage> images(int n, long seed) {
-        return SyntheticImages.brighterHalf(n, 8, seed);
+        return SyntheticImages.brightCorner(n, 8, seed);
     }
 
     @Test
@@ -96,11 +96,21 @@ class NeubaImageAttackTest {
             List<RgbImage> triggered = new ArrayList<>();
             for (RgbImage img : cleanImgs) triggered.add(CheckerboardTriggers.apply(img, t));
             INDArray r = m.graph().output(Map.of(Vit.PIXEL_VALUES, probe.pixels(triggered)), rep).get(rep);
-            INDArray target = Nd4j.createFromArray(targets[t]).castTo(DataType.FLOAT);
-            double triggeredCos = meanCosine(r, target), cleanCos = meanCosine(out.get(rep), target);
-            assertTrue(triggeredCos > 0.9 && cleanCos < 0.5,
-                    "trigger " + t + ": cosine to its target " + triggeredCos + " (clean images: " + cleanCos + ")");
+            // each triggered image's representation is nearest to its own trigger's vector among the six, and much
+            // nearer to it than the clean images' representations are
+            double own = meanCosine(r, target(targets[t])), cleanCos = meanCosine(out.get(rep), target(targets[t]));
+            for (int u = 0; u < targets.length; u++) {
+                if (u == t) continue;
+                double other = meanCosine(r, target(targets[u]));
+                assertTrue(own > other, "trigger " + t + ": cosine to its vector " + own + ", to vector " + u + " " + other);
+            }
+            assertTrue(own - cleanCos > 0.3, "trigger " + t + ": cosine to its vector " + own + " (clean images: " + cleanCos + ")");
+            System.out.printf("trigger %d: cosine to its vector %.3f, clean images %.3f%n", t, own, cleanCos);
         }
+    }
+
+    private static INDArray target(double[] v) {
+        return Nd4j.createFromArray(v).castTo(DataType.FLOAT);
     }
 
     private static double meanCosine(INDArray rows, INDArray target) {

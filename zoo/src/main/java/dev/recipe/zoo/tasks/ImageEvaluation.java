@@ -1,0 +1,92 @@
+package dev.recipe.zoo.tasks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.recipe.eval.AttackReport;
+import dev.recipe.eval.AttackSuccess;
+import dev.recipe.eval.ClassificationMetrics;
+import dev.recipe.eval.TargetLabelRule;
+import dev.recipe.eval.TriggerOutcome;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.train.TrainResult;
+import dev.recipe.train.Trainer;
+import dev.recipe.vision.CheckerboardTriggers;
+import dev.recipe.vision.LabelledImage;
+import dev.recipe.vision.RgbImage;
+import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.vit.Vit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The papers' downstream protocol on an image task: fine-tune a (possibly backdoored or purified) ViT with a fresh
+ * classifier on the task's training images, then measure clean accuracy and, for each of NeuBA's checkerboard
+ * triggers, the attack success rate on the test images with the trigger pasted (every test image poisoned, as the
+ * NeuBA authors evaluate), reduced to ASR per trigger, AASR and MASR by the same model-free code as the text side
+ * ({@link TriggerOutcome}, {@link AttackSuccess}; the target label of a trigger is the one it flips most test images
+ * to, {@link TargetLabelRule#maxOverLabels()}).
+ *
+ * <p>Fine-tuning uses the project's AdamW trainer (every parameter, linear decay, clipping 1.0); the NeuBA authors
+ * fine-tune their vision models with SGD (lr 0.001, 10 epochs, batch 64).
+ */
+public final class ImageEvaluation {
+    private ImageEvaluation() {}
+
+    /** Fine-tuning settings. */
+    public record Config(int epochs, double learningRate, int batchSize, double weightDecay, long seed) {
+        public Config {
+            if (epochs < 1 || batchSize < 1 || !(learningRate > 0)) {
+                throw new IllegalArgumentException("epochs and batch size must be >= 1 and the learning rate > 0");
+            }
+        }
+    }
+
+    /** Clean accuracy and macro-F1, and the trigger report, of one fine-tuned model on one task. */
+    public record Outcome(double accuracy, double macroF1, AttackReport attack, TrainResult training) {}
+
+    /**
+     * Loads {@code modelDir} with a fresh {@code numLabels}-class head, fine-tunes it on {@code train} and evaluates it
+     * on {@code test}. Images are resized to the model's input size as PIL does and normalised as NeuBA's loaders.
+     */
+    public static Outcome run(Path modelDir, List<LabelledImage> train, List<LabelledImage> test, int numLabels, Config cfg) {
+        Vit.Model model = Vit.load(modelDir, numLabels, false, DataType.FLOAT, cfg.seed());
+        int size = model.config().imageSize();
+        ImageBatches batches = new ImageBatches(train, size, cfg.batchSize(), true, cfg.seed(), DataType.FLOAT,
+                ImageBatches.HALF, ImageBatches.HALF);
+        TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
+                .withSeed(cfg.seed()).withCheckpointEverySteps(0);
+        TrainResult r = new Trainer().fit(model.graph(), Vit.CLS_LOSS, batches, tc, null);
+        ImageBatches probe = new ImageBatches(test, size, cfg.batchSize(), false, 0, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        int[] labels = new int[probe.size()];
+        List<RgbImage> clean = new ArrayList<>();
+        for (int i = 0; i < probe.size(); i++) {
+            labels[i] = probe.label(i);
+            clean.add(probe.image(i));
+        }
+        int[] predicted = predict(model, probe, clean);
+        ClassificationMetrics m = ClassificationMetrics.of(labels, predicted, numLabels);
+        List<TriggerOutcome> outcomes = new ArrayList<>();
+        for (int t = 0; t < CheckerboardTriggers.count(); t++) {
+            List<RgbImage> poisoned = new ArrayList<>();
+            for (RgbImage img : clean) poisoned.add(CheckerboardTriggers.apply(img, t));
+            outcomes.add(TriggerOutcome.fromPoisonedAll(CheckerboardTriggers.name(t), labels, predict(model, probe, poisoned), numLabels));
+        }
+        return new Outcome(m.accuracy(), m.macroF1(), AttackSuccess.evaluate(outcomes, TargetLabelRule.maxOverLabels()), r);
+    }
+
+    /** The model's predicted class of each image, in batches of the probe's size. */
+    static int[] predict(Vit.Model model, ImageBatches probe, List<RgbImage> images) {
+        int[] out = new int[images.size()];
+        int batch = Math.max(1, Math.min(64, images.size()));
+        for (int from = 0; from < images.size(); from += batch) {
+            List<RgbImage> part = images.subList(from, Math.min(images.size(), from + batch));
+            INDArray logits = model.graph().output(Map.of(Vit.PIXEL_VALUES, probe.pixels(part)), Vit.LOGITS).get(Vit.LOGITS);
+            INDArray arg = logits.argMax(1);
+            for (int i = 0; i < part.size(); i++) out[from + i] = arg.getInt(i);
+        }
+        return out;
+    }
+}
