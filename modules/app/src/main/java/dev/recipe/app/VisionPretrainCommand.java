@@ -44,7 +44,7 @@ final class VisionPretrainCommand implements Main.Command {
         o.addOption(Cli.opt("test-per-class", "N", "test images a class for the accuracy check, default 100 (0 = all)"));
         o.addOption(Cli.opt("out", "DIR", "model directory to write (replaced atomically at the end)"));
         o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
-        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default: 64x64 in 8x8 patches, hidden 256, 4 layers) or tiny"));
+        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default: 64x64 in 8x8 patches, hidden 256, 4 layers), small (hidden 128) or tiny"));
         o.addOption(Cli.opt("batch", "N", "batch size, default 64"));
         o.addOption(Cli.opt("epochs", "N", "epochs, default 10"));
         o.addOption(Cli.opt("lr", "X", "peak learning rate, default 1e-3"));
@@ -69,8 +69,9 @@ final class VisionPretrainCommand implements Main.Command {
         String arch = cl.getOptionValue("config", "mini");
         VitConfig config = switch (arch) {
             case "mini" -> VitConfig.mini();
+            case "small" -> VitConfig.small();
             case "tiny" -> VitConfig.tiny();
-            default -> throw new ConfigException("--config: unknown architecture '" + arch + "'; allowed: [mini, tiny]");
+            default -> throw new ConfigException("--config: unknown architecture '" + arch + "'; allowed: [mini, small, tiny]");
         };
 
         ImageDataset train = ImageDataset.load(task, "train", data, perClass);
