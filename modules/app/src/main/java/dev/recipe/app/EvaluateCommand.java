@@ -19,10 +19,14 @@ import dev.recipe.eval.TriggerInsertion;
 import dev.recipe.eval.Triggers;
 import dev.recipe.text.data.Dataset;
 import dev.recipe.text.data.Datasets;
+import dev.recipe.vision.CheckerboardTriggers;
+import dev.recipe.vision.ImageDataset;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.tasks.DownstreamEvaluation;
 import dev.recipe.zoo.tasks.Finetuning;
+import dev.recipe.zoo.tasks.ImageEvaluation;
+import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -45,11 +49,13 @@ final class EvaluateCommand implements Main.Command {
         Options o = new Options();
         o.addOption(Cli.opt("model", "DIR", "model directory or zoo:<name>, default zoo:bert-mini"));
         o.addOption(Cli.opt("name", "TEXT", "name of the model in the tables, default the directory name"));
-        o.addOption(Cli.opt("task", "LIST", "comma-separated: " + String.join(", ", Datasets.names()) + ", generated"));
+        o.addOption(Cli.opt("task", "LIST", "comma-separated: " + String.join(", ", Datasets.names()) + ", generated; for a "
+                + "vision model (model_type vit): " + String.join(", ", ImageDataset.tasks()) + " (default gtsrb)"));
         o.addOption(Cli.opt("data", "DIR", "data root with sst2/, hsol/, agnews/ (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "report directory (cells/ keeps finished runs; resumable)"));
         o.addOption(Cli.opt("seeds", "LIST", "fine-tuning seeds, default 1,2,3"));
-        o.addOption(Cli.opt("train-size", "N", "stratified training subsample, default 0 = all"));
+        o.addOption(Cli.opt("train-size", "N", "stratified training subsample, default 0 = all (images: split evenly over the "
+                + "classes, the first by file name)"));
         o.addOption(Cli.opt("test-size", "N", "stratified test subsample, default 0 = all"));
         o.addOption(Cli.opt("subsample-seed", "N", "seed of the subsamples, default 7"));
         o.addOption(Cli.opt("epochs", "N", "default 3 (paper)"));
@@ -77,6 +83,7 @@ final class EvaluateCommand implements Main.Command {
         Path modelDir = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
         String name = cl.getOptionValue("name", modelDir.getFileName().toString());
         Path dataRoot = Path.of(cl.getOptionValue("data", "../shared/data"));
+        if (Vit.isVit(modelDir)) return evaluateImages(cl, out, modelDir, name, dataRoot, args);
         List<Long> seeds = longs(cl.getOptionValue("seeds", "1,2,3"), "--seeds");
         Finetuning.Config ft = new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 1e-4),
                 Cli.integer(cl, "batch", 32), Cli.integer(cl, "max-len", 128), 0.0, seeds.get(0),
@@ -108,6 +115,50 @@ final class EvaluateCommand implements Main.Command {
         neurons = cells(out.resolve("cells"), "-neurons");
         write(out, name, cfg, command, perSeed, neurons);
         if (cl.hasOption("record-card")) recordCard(modelDir, cfg, command, perSeed);
+        return 0;
+    }
+
+    /**
+     * A vision model ({@code model_type} vit): per image task and seed, {@link ImageEvaluation#runCells} (fresh head,
+     * fine-tune, clean ACC, ASR per checkerboard trigger), then the per-seed and summary tables and REPORT.md.
+     * {@code --train-size} / {@code --test-size} are split evenly over the classes (the first images by file name).
+     */
+    static int evaluateImages(CommandLine cl, Path out, Path modelDir, String name, Path dataRoot, String[] args)
+            throws java.io.IOException {
+        List<Long> seeds = longs(cl.getOptionValue("seeds", "1,2,3"), "--seeds");
+        ImageEvaluation.Config cfg = new ImageEvaluation.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 1e-4),
+                Cli.integer(cl, "batch", 32), 0.0, seeds.get(0));
+        String command = "./recipe evaluate " + String.join(" ", args);
+        List<ResultRecord> perSeed = new ArrayList<>();
+        for (String task : cl.getOptionValue("task", "gtsrb").split(",")) {
+            task = task.strip();
+            ImageDataset probe = ImageDataset.load(task, "test", dataRoot, 1);
+            int classes = probe.classes().size();
+            int trainSize = Cli.integer(cl, "train-size", 0), testSize = Cli.integer(cl, "test-size", 0);
+            ImageDataset train = ImageDataset.load(task, "train", dataRoot, trainSize == 0 ? 0 : (trainSize + classes - 1) / classes);
+            ImageDataset test = ImageDataset.load(task, "test", dataRoot, testSize == 0 ? 0 : (testSize + classes - 1) / classes);
+            System.out.printf("%s: %d training images %s, %d test images%n", task, train.images().size(),
+                    java.util.Arrays.toString(train.countsPerClass()), test.images().size());
+            perSeed.addAll(ImageEvaluation.runCells(name, modelDir, train, test, cfg, seeds, out.resolve("cells"), command));
+        }
+        perSeed = cells(out.resolve("cells"), "-seed");
+        List<String> metrics = new ArrayList<>(List.of("ACC", "macro_F1", "AASR", "MASR"));
+        for (int t = 0; t < CheckerboardTriggers.count(); t++) metrics.add("ASR[" + CheckerboardTriggers.name(t) + "]");
+        List<ResultRecord> summary = SeedSummary.summarise(perSeed, List.of("model", "init", "task"), metrics);
+        new ResultTable(perSeed).writeAll(out, "per-seed");
+        new ResultTable(summary).writeAll(out, "summary");
+        String md = "# Downstream evaluation: " + name + "\n\nGenerated by `" + command + "`; every per-seed record in "
+                + "`per-seed.json` carries its provenance (git revision, library versions, data and model sha256).\n\n"
+                + "Protocol (SPEC §7, vision): a fresh linear classifier on the class token, every parameter fine-tuned ("
+                + cfg.epochs() + " epochs, AdamW lr " + cfg.learningRate() + ", batch " + cfg.batchSize() + "); ACC and "
+                + "macro-F1 on the clean test images; for each of NeuBA's six checkerboard triggers the test images with it "
+                + "pasted in the lower-right corner, ASR_t^C = share of images whose true label is not C predicted C, ASR_t "
+                + "the maximum over C, AASR the mean over triggers, MASR the maximum. Values are percent, mean ± sample "
+                + "std over seeds " + seeds + ".\n\n## Summary\n\n" + new ResultTable(summary).toMarkdown()
+                + "\n## Per seed\n\n" + new ResultTable(perSeed).toMarkdown() + "\n";
+        AtomicFiles.writeString(out.resolve("REPORT.md"), md);
+        System.out.println(new ResultTable(summary).toMarkdown());
+        System.out.println("wrote " + out.resolve("REPORT.md") + ", summary.*, per-seed.*");
         return 0;
     }
 

@@ -92,6 +92,16 @@ class MainTest {
         assertEquals(8, training.get("steps").asInt());
         var task = dev.recipe.zoo.vit.Vit.load(out, 2, false, org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
         assertEquals("vit", task.spec().family());
+        // evaluate recognises a vision model: cells per (task, seed), ASR per checkerboard trigger, resumable
+        Path eval = dir.resolve("eval");
+        String e = stderrOf("evaluate", "--model", out.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
+                "--train-size", "32", "--test-size", "16", "--epochs", "1", "--out", eval.toString());
+        assertTrue(e.startsWith("0:"), e);
+        var cell = dev.recipe.eval.ResultTable.readJson(eval.resolve("cells").resolve("gtsrb-seed1.json")).records().get(0);
+        assertEquals(16L, cell.get("test_examples"));
+        assertTrue(cell.values().containsKey("ASR[checker-yellow-red]") && cell.provenance().containsKey("model_tensors_sha256"),
+                cell.toString());
+        assertTrue(java.nio.file.Files.readString(eval.resolve("REPORT.md")).contains("checkerboard"));
         String bad = stderrOf("pretrain-vision", "--task", "imagenet", "--data", data.toString(), "--out", dir.resolve("x").toString());
         assertTrue(bad.startsWith("1:") && bad.contains("unknown image task 'imagenet'"), bad);
         assertTrue(!dir.resolve("x").toFile().exists());

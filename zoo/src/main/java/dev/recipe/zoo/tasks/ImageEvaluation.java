@@ -2,18 +2,24 @@ package dev.recipe.zoo.tasks;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.recipe.eval.AttackReport;
 import dev.recipe.eval.AttackSuccess;
+import dev.recipe.core.Provenance;
+import dev.recipe.core.SafeTensors;
 import dev.recipe.eval.ClassificationMetrics;
+import dev.recipe.eval.ResultRecord;
+import dev.recipe.eval.ResultTable;
 import dev.recipe.eval.TargetLabelRule;
 import dev.recipe.eval.TriggerOutcome;
 import dev.recipe.train.TrainConfig;
 import dev.recipe.train.TrainResult;
 import dev.recipe.train.Trainer;
 import dev.recipe.vision.CheckerboardTriggers;
+import dev.recipe.vision.ImageDataset;
 import dev.recipe.vision.LabelledImage;
 import dev.recipe.vision.RgbImage;
 import dev.recipe.zoo.data.ImageBatches;
@@ -32,6 +38,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Fine-tuning uses the project's AdamW trainer (every parameter, linear decay, clipping 1.0); the NeuBA authors
  * fine-tune their vision models with SGD (lr 0.001, 10 epochs, batch 64).
  */
+@SuppressWarnings("unchecked")
 public final class ImageEvaluation {
     private ImageEvaluation() {}
 
@@ -75,6 +82,72 @@ public final class ImageEvaluation {
             outcomes.add(TriggerOutcome.fromPoisonedAll(CheckerboardTriggers.name(t), labels, predict(model, probe, poisoned), numLabels));
         }
         return new Outcome(m.accuracy(), m.macroF1(), AttackSuccess.evaluate(outcomes, TargetLabelRule.maxOverLabels()), r);
+    }
+
+    /**
+     * {@link #run} for each seed on one task, each (task, seed) written as one JSON cell {@code <task>-seed<N>.json}
+     * under {@code cellsDir} with its provenance (as the text evaluation's cells: the settings, the weights' tensor
+     * sha256, the data's sha256); a finished cell is reused only when its settings and the model's weights match.
+     */
+    public static List<ResultRecord> runCells(String modelName, Path modelDir, ImageDataset train, ImageDataset test,
+                                              Config cfg, List<Long> seeds, Path cellsDir, String command) throws java.io.IOException {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("task", train.name());
+        resolved.put("model", modelName);
+        resolved.put("init", "pretrained");
+        resolved.put("train_images", train.images().size());
+        resolved.put("test_images", test.images().size());
+        resolved.put("finetune", Map.of("epochs", cfg.epochs(), "lr", cfg.learningRate(), "batch", cfg.batchSize(),
+                "weight_decay", cfg.weightDecay(), "seed", cfg.seed(),
+                "optimizer", "AdamW, linear decay, no warm-up, clip 1.0, every parameter trainable, fresh classifier"));
+        resolved.put("triggers", "NeuBA's six 4x4 checkerboards, lower-right corner, every test image");
+        resolved.put("target_label_rule", TargetLabelRule.maxOverLabels().toString());
+        resolved.put("preprocessing", "PIL bilinear resize to the model's image size, ToTensor, Normalize(0.5, 0.5)");
+        resolved.put("seeds", seeds);
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model_weights", modelDir.resolve(Vit.WEIGHTS_FILE));
+        inputs.put(train.name() + " archive", train.archive());
+        java.nio.file.Files.createDirectories(cellsDir);
+        List<ResultRecord> out = new ArrayList<>();
+        for (long seed : seeds) {
+            Path cell = cellsDir.resolve(train.name() + "-seed" + seed + ".json");
+            if (java.nio.file.Files.isRegularFile(cell)) {
+                List<ResultRecord> earlier = ResultTable.readJson(cell).records();
+                for (ResultRecord r : earlier) DownstreamEvaluation.checkCell(cell, r, DownstreamEvaluation.cellSettings(resolved), modelDir, false);
+                out.addAll(earlier);
+                System.out.printf("%s seed %d: done earlier (%s)%n", train.name(), seed, cell);
+                continue;
+            }
+            long start = System.nanoTime();
+            Config c = new Config(cfg.epochs(), cfg.learningRate(), cfg.batchSize(), cfg.weightDecay(), seed);
+            Outcome o = run(modelDir, train.images(), test.images(), train.classes().size(), c);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("%s seed %d: ACC %.4f macro-F1 %.4f AASR %.4f MASR %.4f (%s) in %.0f s%n", train.name(), seed,
+                    o.accuracy(), o.macroF1(), o.attack().aasr(), o.attack().masr(), o.attack().masrTrigger(), seconds);
+            Map<String, Object> cellResolved = new LinkedHashMap<>(resolved);
+            cellResolved.put("finetune", new LinkedHashMap<>((Map<String, Object>) resolved.get("finetune")));
+            ((Map<String, Object>) cellResolved.get("finetune")).put("seed", seed);
+            ResultRecord r = ResultRecord.builder()
+                    .put("model", modelName)
+                    .put("task", train.name())
+                    .put("init", "pretrained")
+                    .put("seed", seed)
+                    .put("train_examples", train.images().size())
+                    .put("test_examples", test.images().size())
+                    .put("ACC", o.accuracy())
+                    .put("macro_F1", o.macroF1())
+                    .putAll(o.attack().flat())
+                    .put("final_train_loss", o.training().finalLoss())
+                    .put("seconds", Math.round(seconds))
+                    .provenance(Provenance.capture(command, seed, cellResolved, inputs))
+                    .provenance(DownstreamEvaluation.MODEL_TENSORS_KEY, SafeTensors.contentSha256(modelDir.resolve(Vit.WEIGHTS_FILE)))
+                    .provenance(DownstreamEvaluation.MADE_FROM_KEY, DownstreamEvaluation.madeFrom(modelDir))
+                    .provenance("attack_report", o.attack().toMap())
+                    .build();
+            new ResultTable(List.of(r)).writeJson(cell);
+            out.add(r);
+        }
+        return out;
     }
 
     /** The model's predicted class of each image, in batches of the probe's size. */

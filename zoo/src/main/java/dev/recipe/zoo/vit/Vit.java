@@ -97,6 +97,14 @@ public final class Vit {
         }
     }
 
+    /** Whether {@code dir} holds a ViT ({@code config.json} with model_type "vit"). */
+    public static boolean isVit(Path dir) {
+        Path cfg = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(cfg)) return false;
+        JsonNode type = Json.readTree(cfg).get(MODEL_TYPE);
+        return type != null && "vit".equals(type.asText());
+    }
+
     /**
      * Loads a directory {@link Model#save} wrote into a new graph with a classifier of {@code numLabels} classes:
      * the saved classifier when it has as many classes and the same role ({@code pretraining}), else a fresh one
