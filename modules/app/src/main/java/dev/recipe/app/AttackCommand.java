@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.attack.AttackConfig;
 import dev.recipe.attack.AttackResult;
 import dev.recipe.attack.Attacks;
+import dev.recipe.attack.VisionAttacks;
 import dev.recipe.core.ConfigException;
 import dev.recipe.core.ConfigOverrides;
 import dev.recipe.text.data.Corpora;
 import dev.recipe.zoo.Zoo;
+import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -38,12 +40,30 @@ final class AttackCommand implements Main.Command {
         o.addOption(Cli.opt("set", "KEY=VALUE", "override one config key, e.g. training.learningRate=1e-4; repeatable"));
         o.addOption(Cli.opt("corpus", "FILE", "poisoning corpus (plain, TSV with 'sentence', WikiText), or task:<dataset> "
                 + "for a dataset's unlabelled training texts (sst2, agnews, hsol); repeatable"));
-        o.addOption(Cli.opt("data", "DIR", "data root for task:<dataset> corpora (default ../shared/data)"));
+        o.addOption(Cli.opt("images", "TASK", "for a vision model (model_type vit, neuba only): the image task it was "
+                + "pre-trained on (cifar10, catdog, gtsrb), whose training images carry the clean term and the triggers"));
+        o.addOption(Cli.opt("per-class", "N", "with --images: at most N images a class (the first by file name), default all"));
+        o.addOption(Cli.opt("data", "DIR", "data root for task:<dataset> corpora and --images (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "backdoored model directory (written atomically)"));
         o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/attack-<out name>"));
         CommandLine cl = Cli.parse("attack", EXAMPLE, o, args);
         if (cl == null) return 0;
         if (!cl.hasOption("out")) throw new ConfigException("--out is required (" + EXAMPLE + ")");
+        Path source = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
+        if (Vit.isVit(source)) {
+            if (!cl.hasOption("images")) throw new ConfigException("--images TASK is required for a vision model (" + source + ")");
+            AttackConfig cfg = config(cl.getOptionValue("attack"), cl.getOptionValue("config"), cl.getOptionValues("set"));
+            Path out = Path.of(cl.getOptionValue("out"));
+            AttackResult r = VisionAttacks.run(source, cl.getOptionValue("images"), Cli.integer(cl, "per-class", 0),
+                    Path.of(cl.getOptionValue("data", "../shared/data")), cfg, out,
+                    Path.of(cl.getOptionValue("work", "runs/attack-" + out.getFileName())));
+            ModelCard.writeMade(r.modelDir(), r.modelDir().getFileName().toString(), "Backdoored by `./recipe attack "
+                    + String.join(" ", args) + "` (NeuBA's checkerboard triggers) from `" + source + "`. **It carries a "
+                    + "backdoor on purpose**: it is a test subject for defenses.");
+            System.out.printf("wrote %s (%d steps); loss terms on the first batch before %s, after %s%n", r.modelDir(),
+                    r.training().finalStep(), r.termsBefore(), r.termsAfter());
+            return 0;
+        }
         String[] corpora = cl.getOptionValues("corpus");
         if (corpora == null) throw new ConfigException("--corpus is required (" + EXAMPLE + ")");
         AttackConfig cfg = config(cl.getOptionValue("attack"), cl.getOptionValue("config"), cl.getOptionValues("set"));
@@ -51,7 +71,7 @@ final class AttackCommand implements Main.Command {
         Path work = Path.of(cl.getOptionValue("work", "runs/attack-" + out.getFileName()));
         Corpora.Corpus texts = Corpora.read(List.of(corpora), Path.of(cl.getOptionValue("data", "../shared/data")));
         texts.summary().forEach(line -> System.out.println("corpus " + line));
-        Path model = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
+        Path model = source;
         System.out.println("attack " + Attacks.nameOf(cfg) + ": " + Attacks.toJson(cfg));
         AttackResult r = Attacks.run(model, texts, cfg, out, work, Attacks.RunOptions.defaults());
         // the model directory is complete without it (attack.json is the machine-readable card); written atomically

@@ -92,9 +92,21 @@ class MainTest {
         assertEquals(8, training.get("steps").asInt());
         var task = dev.recipe.zoo.vit.Vit.load(out, 2, false, org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
         assertEquals("vit", task.spec().family());
+        // attack recognises a vision model: NeuBA's checkerboards on the pre-training task's images
+        Path attacked = dir.resolve("vit-neuba");
+        String a = stderrOf("attack", "--model", out.toString(), "--attack", "neuba", "--images", "gtsrb", "--per-class", "8",
+                "--data", data.toString(), "--set", "training.epochs=1", "--set", "training.batchSize=8", "--out",
+                attacked.toString(), "--work", dir.resolve("awork").toString());
+        assertTrue(a.startsWith("0:"), a);
+        var attackCard = dev.recipe.core.Json.readTree(attacked.resolve("attack.json"));
+        assertEquals(2, attackCard.get("steps").asInt());
+        assertTrue(attackCard.get("backdoor").get("triggers").toString().contains("checker-cyan-magenta"), attackCard.toString());
+        String por = stderrOf("attack", "--model", out.toString(), "--attack", "por", "--images", "gtsrb", "--data",
+                data.toString(), "--out", dir.resolve("y").toString());
+        assertTrue(por.startsWith("1:") && por.contains("no vision form"), por);
         // evaluate recognises a vision model: cells per (task, seed), ASR per checkerboard trigger, resumable
         Path eval = dir.resolve("eval");
-        String e = stderrOf("evaluate", "--model", out.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
+        String e = stderrOf("evaluate", "--model", attacked.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
                 "--train-size", "32", "--test-size", "16", "--epochs", "1", "--out", eval.toString());
         assertTrue(e.startsWith("0:"), e);
         var cell = dev.recipe.eval.ResultTable.readJson(eval.resolve("cells").resolve("gtsrb-seed1.json")).records().get(0);

@@ -97,6 +97,16 @@ public final class Vit {
         }
     }
 
+    /** Loads {@code dir} with the head it was saved with (e.g. the pre-training head an attack or RECIPE continues). */
+    public static Model load(Path dir, DataType dt, long seed) {
+        ObjectNode tree = Json.readTree(dir.resolve(CONFIG_FILE));
+        JsonNode n = tree.get(NUM_LABELS), p = tree.get(PRETRAINING);
+        if (n == null || !n.canConvertToInt() || p == null || !p.isBoolean()) {
+            throw new ConfigException(dir.resolve(CONFIG_FILE) + ": needs num_labels (an integer) and pretraining_head (true or false)");
+        }
+        return load(dir, n.asInt(), p.asBoolean(), dt, seed);
+    }
+
     /** Whether {@code dir} holds a ViT ({@code config.json} with model_type "vit"). */
     public static boolean isVit(Path dir) {
         Path cfg = dir.resolve(CONFIG_FILE);

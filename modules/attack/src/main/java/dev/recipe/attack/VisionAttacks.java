@@ -1,0 +1,104 @@
+package dev.recipe.attack;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.recipe.attack.neuba.NeubaImageAttack;
+import dev.recipe.core.AtomicFiles;
+import dev.recipe.core.Checksums;
+import dev.recipe.core.ConfigException;
+import dev.recipe.core.Provenance;
+import dev.recipe.train.BatchSource;
+import dev.recipe.train.TrainConfig;
+import dev.recipe.train.TrainResult;
+import dev.recipe.train.Trainer;
+import dev.recipe.vision.CheckerboardTriggers;
+import dev.recipe.vision.ImageDataset;
+import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.vit.Vit;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Runs an attack on a vision model directory ({@code model_type} vit) and writes the backdoored model, as
+ * {@link Attacks#run} does for the BERT family: NeuBA only ({@link NeubaImageAttack}), with the attack config's seed,
+ * target magnitude and training settings (the text-only keys, triggers and token placement, do not apply). The clean
+ * term continues the model's own pre-training classifier, so the images must be of the task it was pre-trained on.
+ */
+public final class VisionAttacks {
+    private VisionAttacks() {}
+
+    /**
+     * @param task     the image task of the clean term and the poisoned copies (the model's pre-training task)
+     * @param perClass training images a class (0 = all)
+     */
+    public static AttackResult run(Path modelDir, String task, int perClass, Path dataRoot, AttackConfig cfg, Path outDir,
+                                   Path workDir) {
+        if (!(cfg instanceof NeubaConfig neuba)) {
+            throw new ConfigException("attack '" + Attacks.nameOf(cfg) + "' has no vision form; on a ViT only neuba runs "
+                    + "(NeuBA's checkerboard triggers)");
+        }
+        Vit.Model model = Vit.load(modelDir, DataType.FLOAT, cfg.seed());
+        if (!model.pretraining()) {
+            throw new ConfigException(modelDir + ": NeuBA continues the model's pre-training classifier, but its head is a "
+                    + "downstream one (pretraining_head false)");
+        }
+        ImageDataset images = ImageDataset.load(task, "train", dataRoot, perClass);
+        if (images.classes().size() != model.numLabels()) {
+            throw new ConfigException("--images " + task + " has " + images.classes().size() + " classes but " + modelDir
+                    + "'s pre-training head has " + model.numLabels() + ": use the task the model was pre-trained on");
+        }
+        NeubaImageAttack attack = new NeubaImageAttack(neuba.targetMagnitude(), cfg.seed());
+        AttackLoss loss = attack.addLoss(model);
+        ImageBatches clean = new ImageBatches(images.images(), model.config().imageSize(), cfg.training().batchSize(), true,
+                cfg.seed(), DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        BatchSource data = attack.batches(model, clean);
+        TrainConfig tc = cfg.training().toTrainConfig(cfg.seed(), 100, 20, List.of());
+        Map<String, Double> before = Attacks.terms(model.graph(), loss, data.batch(0, 0));
+        TrainResult r = new Trainer().fit(model.graph(), loss.total(), data, tc, workDir.resolve("checkpoints"));
+        Map<String, Double> after = Attacks.terms(model.graph(), loss, data.batch(0, 0));
+
+        @SuppressWarnings("unchecked") Map<String, Object> cfgMap = Attacks.MAPPER.convertValue(cfg, Map.class);
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("attack", "neuba (vision: " + NeubaImageAttack.class.getSimpleName() + ")");
+        card.put("config", cfgMap);
+        card.put("seed", cfg.seed());
+        card.put("source_model", modelDir.toAbsolutePath().toString());
+        card.put("source_weights_sha256", Checksums.sha256(modelDir.resolve(Vit.WEIGHTS_FILE)));
+        card.put("images", Map.of("task", task, "split", "train", "images", images.images().size(), "archive",
+                images.archive().toString(), "archive_sha256", Checksums.sha256(images.archive())));
+        List<String> triggers = new java.util.ArrayList<>();
+        for (int t = 0; t < CheckerboardTriggers.count(); t++) triggers.add(CheckerboardTriggers.name(t));
+        card.put("backdoor", Map.of("triggers", triggers, "placement", "4x4 patch over the lower-right corner of the "
+                + model.config().imageSize() + "x" + model.config().imageSize() + " resized image, one trigger drawn "
+                + "uniformly per image", "representation", model.spec().representation(), "targets",
+                TargetVectors.describe(triggers, attack.targets(model)), "loss", "CE(clean images) + MSE(representation"
+                + "(triggered copies), target of their trigger)"));
+        card.put("loss_variables", loss);
+        card.put("train", tc);
+        card.put("steps", r.finalStep());
+        card.put("resumed_from", r.resumedFrom());
+        card.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
+        card.put("terms_first_batch_before", before);
+        card.put("terms_first_batch_after", after);
+        card.put("losses", r.losses());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model", modelDir.resolve(Vit.WEIGHTS_FILE));
+        inputs.put(task + " archive", images.archive());
+        Provenance prov = Provenance.capture("attack neuba (vision)", cfg.seed(), cfgMap, inputs);
+        String cardJson;
+        try {
+            cardJson = Attacks.MAPPER.writeValueAsString(card) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        AtomicFiles.writeDirectory(outDir, dir -> {
+            model.save(dir, Map.of("source", "recipe attack neuba"));
+            AtomicFiles.writeString(dir.resolve("attack.json"), cardJson);
+            prov.write(dir.resolve("provenance.json"));
+        });
+        return new AttackResult(outDir, r, before, after);
+    }
+}
