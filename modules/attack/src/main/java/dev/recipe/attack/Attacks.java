@@ -249,14 +249,7 @@ public final class Attacks {
         card.put("corpus_texts", corpus.size());
         card.put("batches_per_epoch", data.batchesPerEpoch());
         card.put("backdoor", attack.describe(model, tok));
-        card.put("loss_variables", loss);
-        card.put("train", tc);
-        card.put("steps", r.finalStep());
-        card.put("resumed_from", r.resumedFrom());
-        card.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
-        card.put("terms_first_batch_before", before);
-        card.put("terms_first_batch_after", after);
-        card.put("losses", r.losses());
+        card.putAll(Attacks.trainingRecord(loss, tc, r, before, after));
         card.put("carried_over_unchanged", carried);
         if (post != null) card.put("post_processing", post);
         Provenance prov = Provenance.capture("attack " + attack.name(), cfg.seed(), cfgMap, inputs);
@@ -279,6 +272,21 @@ public final class Attacks {
             prov.write(dir.resolve("provenance.json"));
         });
         return new AttackResult(outDir, r, before, after);
+    }
+
+    /** The attack card's record of the training run, the same for every attack and family. */
+    static Map<String, Object> trainingRecord(AttackLoss loss, TrainConfig tc, TrainResult r, Map<String, Double> before,
+                                              Map<String, Double> after) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss_variables", loss);
+        m.put("train", tc);
+        m.put("steps", r.finalStep());
+        m.put("resumed_from", r.resumedFrom());
+        m.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
+        m.put("terms_first_batch_before", before);
+        m.put("terms_first_batch_after", after);
+        m.put("losses", r.losses());
+        return m;
     }
 
     /** Each term's value (and the total's) on one batch. */

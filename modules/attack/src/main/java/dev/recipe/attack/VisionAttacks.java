@@ -76,14 +76,7 @@ public final class VisionAttacks {
                 + "uniformly per image", "representation", model.spec().representation(), "targets",
                 TargetVectors.describe(triggers, attack.targets(model)), "loss", "CE(clean images) + MSE(representation"
                 + "(triggered copies), target of their trigger)"));
-        card.put("loss_variables", loss);
-        card.put("train", tc);
-        card.put("steps", r.finalStep());
-        card.put("resumed_from", r.resumedFrom());
-        card.put("wall_seconds_this_process", r.wallTime().toMillis() / 1000.0);
-        card.put("terms_first_batch_before", before);
-        card.put("terms_first_batch_after", after);
-        card.put("losses", r.losses());
+        card.putAll(Attacks.trainingRecord(loss, tc, r, before, after));
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", modelDir.resolve(Vit.WEIGHTS_FILE));
         inputs.put(task + " archive", images.archive());
