@@ -13,15 +13,19 @@ import dev.recipe.core.Json;
 import dev.recipe.core.Provenance;
 import dev.recipe.defense.Defense;
 import dev.recipe.defense.Defenses;
-import dev.recipe.text.Tokenizer;
 import dev.recipe.text.TextCorpus;
+import dev.recipe.text.Tokenizer;
 import dev.recipe.text.data.Subsample;
+import dev.recipe.vision.ImageDataset;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.bert.PretrainedBert;
+import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code recipe purify}: applies a defense (RECIPE, fine-pruning, re-initialisation) to a suspect model with
@@ -45,6 +49,10 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("aux", "FILE", "auxiliary text (plain, TSV with a 'sentence' column, WikiText), default "
                 + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
         o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
+        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit): the image task whose training "
+                + "images are the auxiliary data (its pre-training task: cifar10, catdog, gtsrb)"));
+        o.addOption(Cli.opt("per-class", "N", "with --aux-images: at most N images a class (the first by file name), default all"));
+        o.addOption(Cli.opt("data", "DIR", "data root for --aux-images (default ../shared/data)"));
         o.addOption(Cli.opt("epochs", "N", "training defenses: epochs (faithful preset default 8)"));
         o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
         o.addOption(Cli.opt("lr", "X", "default 2e-5 (authors)"));
@@ -74,6 +82,7 @@ final class PurifyCommand implements Main.Command {
                 cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of());
         String defenseName = cl.getOptionValue("defense", "recipe");
         Defense defense = Defenses.create(defenseName, opts);
+        if (Vit.isVit(modelDir)) return purifyVision(cl, defense, modelDir, out, work, seed, args);
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 
         List<String> aux = TextCorpus.read(auxFile);
@@ -101,22 +110,82 @@ final class PurifyCommand implements Main.Command {
         return 0;
     }
 
+    /**
+     * A vision model: the defense's {@link Defense#applyTo} on the ViT's graph and roles, with the training images of
+     * {@code --aux-images} (its pre-training task: RECIPE's L_PT is the model's own classification loss) as batches of
+     * {@code --batch} (default 32); writes the model, purification.json, provenance and a card like the text path.
+     */
+    static int purifyVision(CommandLine cl, Defense defense, Path modelDir, Path out, Path work, long seed, String[] args) {
+        if (!cl.hasOption("aux-images")) throw new ConfigException("--aux-images TASK is required for a vision model (" + modelDir + ")");
+        Vit.Model model = Vit.load(modelDir, DataType.FLOAT, seed);
+        String task = cl.getOptionValue("aux-images");
+        ImageDataset images = ImageDataset.load(task, "train", Path.of(cl.getOptionValue("data", "../shared/data")),
+                Cli.integer(cl, "per-class", 0));
+        if (!model.pretraining() || images.classes().size() != model.numLabels()) {
+            throw new ConfigException("--aux-images " + task + " (" + images.classes().size() + " classes) must be the task "
+                    + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
+                    + model.pretraining() + ")");
+        }
+        ImageBatches aux = new ImageBatches(images.images(), model.config().imageSize(), Cli.integer(cl, "batch", 32), true,
+                seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        // the defense's settings as they apply to a vision model: L_PT is its classification loss, no text keys
+        Map<String, Object> settings = new LinkedHashMap<>(defense.describe());
+        if (settings.containsKey("pretrain_loss") && !String.valueOf(settings.get("pretrain_loss")).startsWith("none")) {
+            settings.put("pretrain_loss", "the model's pre-training classification loss on the auxiliary images");
+        }
+        settings.remove("seq_len");
+        settings.remove("masking");
+        settings.put("batch", Cli.integer(cl, "batch", 32));
+        System.out.printf("%s on %s with %,d auxiliary images of %s: %s%n", defense.name(), modelDir, images.images().size(),
+                task, settings);
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model_weights", modelDir.resolve(Vit.WEIGHTS_FILE));
+        inputs.put("aux_images", images.archive());
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("defense", defense.name());
+        resolved.put("settings", settings);
+        resolved.put("model", modelDir.toString());
+        resolved.put("aux_images", Map.of("task", task, "images", images.images().size(), "batch", Cli.integer(cl, "batch", 32)));
+        String command = "./recipe purify " + String.join(" ", args);
+        Map<String, Object> report = defense.applyTo(model.graph(), model.spec(), aux, work.resolve("checkpoints"),
+                epoch -> saveVision(work.resolve("epoch-" + epoch), model, modelDir, defense, settings, Map.of("epoch", epoch), command, seed, resolved, inputs));
+        saveVision(out, model, modelDir, defense, settings, report, command, seed, resolved, inputs);
+        System.out.printf("wrote %s: %s%n", out, summaryOf(report));
+        return 0;
+    }
+
+    static void saveVision(Path dir, Vit.Model model, Path source, Defense defense, Map<String, Object> settings,
+                           Map<String, Object> report, String command, long seed, Map<String, Object> resolved,
+                           Map<String, Path> inputs) {
+        Provenance prov = Provenance.capture(command, seed, resolved, inputs);
+        AtomicFiles.writeDirectory(dir, d -> {
+            model.save(d, Map.of("source", "recipe purify " + defense.name()));
+            writeRecords(d, dir, source, defense.name(), settings, report, command, prov);
+        });
+    }
+
+    /** purification.json, provenance.json and the card of a purified model directory (any family). */
+    private static void writeRecords(Path d, Path dir, Path source, String defense, Map<String, Object> settings,
+                                     Map<String, Object> report, String command, Provenance prov) throws java.io.IOException {
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("defense", defense);
+        rep.put("settings", settings);
+        rep.put("source_model", source.toString());
+        rep.put("command", command);
+        rep.putAll(report);
+        Json.write(d.resolve("purification.json"), rep);
+        prov.write(d.resolve("provenance.json"));
+        ModelCard.writeMade(d, dir.getFileName().toString(), "Purified by `" + command + "` (defense " + defense
+                + ") from `" + source + "`.");
+    }
+
     static void save(Path dir, BertModel model, Path source, Defense defense, Map<String, Object> report, String command,
                      long seed, Map<String, Object> resolved, Map<String, Path> inputs) {
         Provenance prov = Provenance.capture(command, seed, resolved, inputs);
         AtomicFiles.writeDirectory(dir, d -> {
             model.save(d, Map.of("source", "recipe purify " + defense.name())); // revision: provenance.json (see Attacks)
             for (Path f : PretrainedBert.tokenizerFiles(source).values()) Files.copy(f, d.resolve(f.getFileName()));
-            Map<String, Object> rep = new LinkedHashMap<>();
-            rep.put("defense", defense.name());
-            rep.put("settings", defense.describe());
-            rep.put("source_model", source.toString());
-            rep.put("command", command);
-            rep.putAll(report);
-            Json.write(d.resolve("purification.json"), rep);
-            prov.write(d.resolve("provenance.json"));
-            ModelCard.writeMade(d, dir.getFileName().toString(), "Purified by `" + command + "` (defense " + defense.name()
-                    + ") from `" + source + "`.");
+            writeRecords(d, dir, source, defense.name(), defense.describe(), report, command, prov);
         });
     }
 

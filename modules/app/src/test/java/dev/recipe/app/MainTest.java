@@ -104,9 +104,23 @@ class MainTest {
         String por = stderrOf("attack", "--model", out.toString(), "--attack", "por", "--images", "gtsrb", "--data",
                 data.toString(), "--out", dir.resolve("y").toString());
         assertTrue(por.startsWith("1:") && por.contains("no vision form"), por);
+        // purify recognises a vision model: RECIPE with its classification loss as L_PT on auxiliary images
+        Path purified = dir.resolve("vit-neuba-recipe");
+        String p = stderrOf("purify", "--model", attacked.toString(), "--defense", "recipe", "--aux-images", "gtsrb",
+                "--per-class", "8", "--data", data.toString(), "--epochs", "1", "--lr", "1e-3", "--batch", "8", "--out",
+                purified.toString(), "--work", dir.resolve("pwork").toString());
+        assertTrue(p.startsWith("0:"), p);
+        var rep = dev.recipe.core.Json.readTree(purified.resolve("purification.json"));
+        assertTrue(rep.get("norm_after").asDouble() < rep.get("norm_before").asDouble(), rep.toString());
+        assertEquals(2, rep.get("steps").asInt());
+        assertTrue(rep.get("settings").get("pretrain_loss").asText().contains("classification"), rep.toString());
+        String fp = stderrOf("purify", "--model", attacked.toString(), "--defense", "fp", "--aux-images", "gtsrb", "--data",
+                data.toString(), "--out", dir.resolve("z").toString());
+        assertTrue(fp.startsWith("1:") && fp.contains("BERT-family models only"), fp);
+        assertTrue(!dir.resolve("z").toFile().exists());
         // evaluate recognises a vision model: cells per (task, seed), ASR per checkerboard trigger, resumable
         Path eval = dir.resolve("eval");
-        String e = stderrOf("evaluate", "--model", attacked.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
+        String e = stderrOf("evaluate", "--model", purified.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
                 "--train-size", "32", "--test-size", "16", "--epochs", "1", "--out", eval.toString());
         assertTrue(e.startsWith("0:"), e);
         var cell = dev.recipe.eval.ResultTable.readJson(eval.resolve("cells").resolve("gtsrb-seed1.json")).records().get(0);

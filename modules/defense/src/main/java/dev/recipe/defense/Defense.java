@@ -4,9 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 
 import dev.recipe.text.Tokenizer;
+import dev.recipe.core.ConfigException;
+import dev.recipe.train.BatchSource;
+import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
+import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * A defense that changes a suspect pre-trained model in place using unlabelled auxiliary texts only. The model is
@@ -26,4 +31,16 @@ public interface Defense {
      */
     Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> auxTexts, Path workDir,
                               BiConsumer<Integer, BertModel> onEpochSaved);
+
+    /**
+     * The defense on any model family's graph, with {@code aux} filling the placeholders of the roles' pre-training
+     * loss (a ViT: labelled auxiliary images for its pre-training classifier). Defenses written against BERT's text
+     * pipeline (pruning by activations on texts, re-initialisation by BERT names) refuse by name.
+     *
+     * @param onEpochSaved called with the epoch after the epochs the defense was asked to keep, or null
+     */
+    default Map<String, Object> applyTo(SameDiff sd, ModelSpec spec, BatchSource aux, Path workDir, IntConsumer onEpochSaved) {
+        throw new ConfigException("defense '" + name() + "' runs on BERT-family models only so far; on a " + spec.family()
+                + " model use recipe, only-pretrain or only-regularisation");
+    }
 }

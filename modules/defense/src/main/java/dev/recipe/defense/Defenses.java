@@ -7,10 +7,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 import dev.recipe.core.ConfigException;
 import dev.recipe.text.Tokenizer;
+import dev.recipe.train.BatchSource;
+import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
+import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * The registry: a name and a factory per defense. Adding a defense is one line here plus its config.
@@ -101,22 +105,30 @@ public final class Defenses {
             public Map<String, Object> describe() { return cfg.describe(); }
             public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
-                Recipe.Result r = Recipe.purify(model, tok, aux, cfg, work, onEpoch);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("norm_before", r.totalNormBefore());
-                m.put("norm_after", r.totalNormAfter());
-                m.put("norms_before", r.normsBefore());
-                m.put("norms_after", r.normsAfter());
-                m.put("steps", r.training().finalStep());
-                m.put("resumed_from", r.training().resumedFrom());
-                m.put("seconds", r.training().wallTime().toMillis() / 1e3);
-                m.put("curves_first_step", r.training().resumedFrom() + 1);
-                m.put("loss_curve", r.loss());
-                m.put("pretrain_loss_curve", r.pretrainLoss());
-                m.put("norm_curve", r.norm());
-                return m;
+                return report(Recipe.purify(model, tok, aux, cfg, work, onEpoch));
+            }
+            @Override
+            public Map<String, Object> applyTo(SameDiff sd, ModelSpec spec, BatchSource aux, Path work, IntConsumer onEpoch) {
+                return report(Recipe.purify(sd, spec, aux, cfg, work, onEpoch));
             }
         };
+    }
+
+    /** What a RECIPE-family defense reports: norms before and after, steps, time, and the curves. */
+    static Map<String, Object> report(Recipe.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm_before", r.totalNormBefore());
+        m.put("norm_after", r.totalNormAfter());
+        m.put("norms_before", r.normsBefore());
+        m.put("norms_after", r.normsAfter());
+        m.put("steps", r.training().finalStep());
+        m.put("resumed_from", r.training().resumedFrom());
+        m.put("seconds", r.training().wallTime().toMillis() / 1e3);
+        m.put("curves_first_step", r.training().resumedFrom() + 1);
+        m.put("loss_curve", r.loss());
+        m.put("pretrain_loss_curve", r.pretrainLoss());
+        m.put("norm_curve", r.norm());
+        return m;
     }
 
     static Defense pruning(String name, boolean lastLayerOnly, double fraction, int maxLen) {
