@@ -145,9 +145,11 @@ public record ExperimentConfig(String name, String description, String work, Str
             if (model == null && pretrain == null && from == null) {
                 throw new ConfigException("models['" + name + "']: 'from' names the model it is made from");
             }
-            if ((attack != null || pretrain != null) && (corpus == null || corpus.isEmpty())) {
-                throw new ConfigException("models['" + name + "']: " + (attack != null ? "an attack needs 'corpus' (poisoning text files)"
-                        : "pre-training needs 'corpus' (text files)"));
+            // a vision attack reads its images from the task named by --images in its args instead of a corpus
+            boolean images = attack != null && args != null && args.contains("--images");
+            if ((attack != null || pretrain != null) && (corpus == null || corpus.isEmpty()) && !images) {
+                throw new ConfigException("models['" + name + "']: " + (attack != null ? "an attack needs 'corpus' (poisoning text "
+                        + "files), or for a vision model '--images TASK' in its args" : "pre-training needs 'corpus' (text files)"));
             }
             corpus = corpus == null ? List.of() : List.copyOf(corpus);
             args = args == null ? List.of() : List.copyOf(args);

@@ -67,6 +67,22 @@ class ExperimentTest {
     }
 
     @Test
+    void aVisionAttackTakesItsImagesFromArgsInsteadOfACorpus(@TempDir Path dir) throws Exception {
+        String grid = """
+                {"name": "v", "description": "d", "work": "%s/w", "out": "%s/o", "reference": "vit",
+                 "evaluate": {"tasks": ["gtsrb"], "seeds": [1], "trainSize": 40, "testSize": 20, "triggers": "neuba", "args": []},
+                 "models": [{"name": "vit", "model": "%s/vit"},
+                            {"name": "ViT NeuBA", "from": "vit", "attack": {"name": "neuba"}, "args": [ARGS]},
+                            {"name": "ViT NeuBA + RECIPE", "from": "ViT NeuBA", "defense": "recipe", "args": ["--aux-images", "cifar10"]}]}
+                """.formatted(dir, dir, dir);
+        ExperimentConfig cfg = ExperimentConfig.read(write(dir, grid.replace("ARGS", "\"--images\", \"cifar10\"")));
+        List<String> a = ExperimentCommand.makeArgs(cfg, cfg.step("ViT NeuBA"), dir.resolve("m"), dir.resolve("w"));
+        assertTrue(String.join(" ", a).contains("--images cifar10") && !a.contains("--corpus"), a.toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.read(write(dir, grid.replace("ARGS", ""))));
+        assertTrue(e.getMessage().contains("an attack needs 'corpus'") && e.getMessage().contains("--images TASK"), e.getMessage());
+    }
+
+    @Test
     void aModelInASharedWorkDirectoryIsReusedOnlyForTheSameRecipe(@TempDir Path dir) throws Exception {
         ExperimentConfig cfg = ExperimentConfig.read(write(dir, GRID.formatted(dir, dir, dir)));
         Path work = Path.of(cfg.work());
