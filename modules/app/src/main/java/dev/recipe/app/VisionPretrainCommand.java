@@ -15,6 +15,7 @@ import dev.recipe.train.TrainResult;
 import dev.recipe.train.Trainer;
 import dev.recipe.vision.ImageDataset;
 import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.tasks.ImageEvaluation;
 import dev.recipe.zoo.vit.Vit;
 import dev.recipe.zoo.vit.VitConfig;
 import org.apache.commons.cli.CommandLine;
@@ -87,7 +88,7 @@ final class VisionPretrainCommand implements Main.Command {
         System.out.printf("pre-training a %s ViT (%,d parameters) on %s: %,d images %s, %d steps%n", arch, params, task,
                 batches.size(), java.util.Arrays.toString(train.countsPerClass()), steps);
         TrainResult r = new Trainer().fit(model.graph(), model.spec().pretrainLoss(), batches, tc, work.resolve("checkpoints"));
-        double accuracy = accuracy(model, new ImageBatches(test.images(), config.imageSize(), batch, false, 0,
+        double accuracy = ImageEvaluation.accuracy(model, new ImageBatches(test.images(), config.imageSize(), batch, false, 0,
                 DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF));
 
         Map<String, Object> resolved = new LinkedHashMap<>();
@@ -119,21 +120,5 @@ final class VisionPretrainCommand implements Main.Command {
         System.out.printf("wrote %s (final loss %.4f, %d steps, %.0f s; test accuracy %.4f on %d images)%n", out,
                 r.finalLoss(), r.finalStep(), r.wallTime().toMillis() / 1000.0, accuracy, test.images().size());
         return 0;
-    }
-
-    /** Share of the batches' images whose highest logit is their label. */
-    static double accuracy(Vit.Model model, ImageBatches data) {
-        long right = 0, all = 0;
-        for (int i = 0; i < data.batchesPerEpoch(); i++) {
-            Map<String, INDArray> b = data.batch(0, i);
-            INDArray logits = model.graph().output(Map.of(Vit.PIXEL_VALUES, b.get(Vit.PIXEL_VALUES)), Vit.LOGITS).get(Vit.LOGITS);
-            INDArray predicted = logits.argMax(1);
-            INDArray labels = b.get(Vit.LABELS);
-            for (int k = 0; k < labels.length(); k++) {
-                right += predicted.getLong(k) == labels.getLong(k) ? 1 : 0;
-                all++;
-            }
-        }
-        return (double) right / all;
     }
 }

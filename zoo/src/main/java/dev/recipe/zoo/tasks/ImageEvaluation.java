@@ -38,7 +38,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Fine-tuning uses the project's AdamW trainer (every parameter, linear decay, clipping 1.0); the NeuBA authors
  * fine-tune their vision models with SGD (lr 0.001, 10 epochs, batch 64).
  */
-@SuppressWarnings("unchecked")
 public final class ImageEvaluation {
     private ImageEvaluation() {}
 
@@ -97,9 +96,7 @@ public final class ImageEvaluation {
         resolved.put("init", "pretrained");
         resolved.put("train_images", train.images().size());
         resolved.put("test_images", test.images().size());
-        resolved.put("finetune", Map.of("epochs", cfg.epochs(), "lr", cfg.learningRate(), "batch", cfg.batchSize(),
-                "weight_decay", cfg.weightDecay(), "seed", cfg.seed(),
-                "optimizer", "AdamW, linear decay, no warm-up, clip 1.0, every parameter trainable, fresh classifier"));
+        resolved.put("finetune", finetuneSettings(cfg, cfg.seed()));
         resolved.put("triggers", "NeuBA's six 4x4 checkerboards, lower-right corner, every test image");
         resolved.put("target_label_rule", TargetLabelRule.maxOverLabels().toString());
         resolved.put("preprocessing", "PIL bilinear resize to the model's image size, ToTensor, Normalize(0.5, 0.5)");
@@ -125,8 +122,7 @@ public final class ImageEvaluation {
             System.out.printf("%s seed %d: ACC %.4f macro-F1 %.4f AASR %.4f MASR %.4f (%s) in %.0f s%n", train.name(), seed,
                     o.accuracy(), o.macroF1(), o.attack().aasr(), o.attack().masr(), o.attack().masrTrigger(), seconds);
             Map<String, Object> cellResolved = new LinkedHashMap<>(resolved);
-            cellResolved.put("finetune", new LinkedHashMap<>((Map<String, Object>) resolved.get("finetune")));
-            ((Map<String, Object>) cellResolved.get("finetune")).put("seed", seed);
+            cellResolved.put("finetune", finetuneSettings(cfg, seed));
             ResultRecord r = ResultRecord.builder()
                     .put("model", modelName)
                     .put("task", train.name())
@@ -150,7 +146,24 @@ public final class ImageEvaluation {
         return out;
     }
 
-    /** The model's predicted class of each image, in batches of the probe's size. */
+    /** The fine-tuning settings a cell records, with its own seed. */
+    private static Map<String, Object> finetuneSettings(Config cfg, long seed) {
+        return Map.of("epochs", cfg.epochs(), "lr", cfg.learningRate(), "batch", cfg.batchSize(),
+                "weight_decay", cfg.weightDecay(), "seed", seed,
+                "optimizer", "AdamW, linear decay, no warm-up, clip 1.0, every parameter trainable, fresh classifier");
+    }
+
+    /** The share of {@code probe}'s images whose predicted class is their label. */
+    public static double accuracy(Vit.Model model, ImageBatches probe) {
+        List<RgbImage> images = new ArrayList<>();
+        for (int i = 0; i < probe.size(); i++) images.add(probe.image(i));
+        int[] predicted = predict(model, probe, images);
+        long right = 0;
+        for (int i = 0; i < predicted.length; i++) right += predicted[i] == probe.label(i) ? 1 : 0;
+        return (double) right / predicted.length;
+    }
+
+    /** The model's predicted class of each image, in batches of at most 64. */
     static int[] predict(Vit.Model model, ImageBatches probe, List<RgbImage> images) {
         int[] out = new int[images.size()];
         int batch = Math.max(1, Math.min(64, images.size()));
