@@ -172,16 +172,19 @@ public record ExperimentConfig(String name, String description, String work, Str
     /**
      * The paper's labels for a model: the tables its rows belong to and the attack / defense names used there
      * ("NeuBA", "POR", "BadPre" or "none"; "none", "clean", "RECIPE", "FP", "FP-GM", "FP-GA", "only-pretrain",
-     * "only-regularisation"), and the paper's model family the row stands for ("BERT", the default, or "RoBERTa").
+     * "only-regularisation"), and the paper's model family the row stands for ("BERT", the default, "RoBERTa" or "ViT").
      */
     public record Paper(List<String> tables, String attack, String defense, String model) {
+        /** The paper's model families a grid's row can stand for (VGG and CLIP have no zoo model yet). */
+        public static final List<String> MODELS = List.of("BERT", "RoBERTa", "ViT");
+
         public Paper {
             if (tables == null || tables.isEmpty()) throw new ConfigException("models[].paper.tables: name at least one table id");
             if (attack == null || defense == null) throw new ConfigException("models[].paper: give 'attack' and 'defense'");
             model = model == null ? "BERT" : model;
-            if (!List.of("BERT", "RoBERTa").contains(model)) {
-                throw new ConfigException("models[].paper.model: '" + model + "' is not a model of the paper's text tables; "
-                        + "allowed: BERT (default), RoBERTa");
+            if (!MODELS.contains(model)) {
+                throw new ConfigException("models[].paper.model: '" + model + "' is not a model family this project's grids "
+                        + "stand for in the paper's tables; allowed: " + MODELS + " (BERT the default)");
             }
             tables = List.copyOf(tables);
         }

@@ -135,6 +135,7 @@ final class PurifyCommand implements Main.Command {
         }
         settings.remove("seq_len");
         settings.remove("masking");
+        settings.remove("max_len");
         settings.put("batch", Cli.integer(cl, "batch", 32));
         System.out.printf("%s on %s with %,d auxiliary images of %s: %s%n", defense.name(), modelDir, images.images().size(),
                 task, settings);

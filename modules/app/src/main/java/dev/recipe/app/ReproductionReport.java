@@ -20,7 +20,8 @@ import dev.recipe.core.Json;
  */
 final class ReproductionReport {
     /** Our task names → the paper's. */
-    static final Map<String, String> TASKS = Map.of("sst2", "SST-2", "hsol", "HSOL", "agnews", "AG News", "generated", "generated");
+    static final Map<String, String> TASKS = Map.of("sst2", "SST-2", "hsol", "HSOL", "agnews", "AG News", "generated", "generated",
+            "gtsrb", "GTSRB", "catdog", "CatDog", "cifar10", "CIFAR10");
 
     /** Where a number stands: a paper table, the attack and defense labels, and the task (paper's name). */
     record Key(String table, String attack, String defense, String task) {}
@@ -108,7 +109,7 @@ final class ReproductionReport {
         Set<String> metrics = new LinkedHashSet<>();
         for (JsonNode r : t.get("rows")) {
             String model = r.path("model").asText();
-            if (!model.equals("BERT") && !model.equals("RoBERTa")) continue;
+            if (!ExperimentConfig.Paper.MODELS.contains(model)) continue; // the paper's VGG and CLIP rows: no zoo model
             List<String> k = List.of(ExperimentConfig.Paper.labelFor(model, r.get("attack").asText()), r.get("defense").asText(),
                     r.get("task").asText());
             String metric = r.get("metric").asText();
@@ -220,6 +221,7 @@ final class ReproductionReport {
                     a.masr().mean() >= 0.90 && nz(d.masrDelta()) <= 0.30 * nz(a.masrDelta()) && d.acc().mean() - a.acc().mean() >= -0.03,
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
+            case "vit-recipe-beats-baselines" -> vitRecipeBeatsBaselines();
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
                     d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
@@ -425,6 +427,34 @@ final class ReproductionReport {
             if (baselines > 0) (ok ? pass : fail).add(ev.toString());
         }
         return verdictOf(pass, fail, "on SST-2 RECIPE's MASR below every FP variant's, FP-GA's ACC below RECIPE's");
+    }
+
+    /** Table 12's ViT rows, per downstream image task run: the backdoor took, and RECIPE beats every pruning baseline. */
+    private Verdict vitRecipeBeatsBaselines() {
+        List<String> pass = new ArrayList<>();
+        List<String> fail = new ArrayList<>();
+        String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
+        for (String task : List.of("Waste", "CatDog", "GTSRB", "CIFAR10")) {
+            ExperimentCommand.Outcome a = get("table12", attack, "none", task);
+            ExperimentCommand.Outcome r = get("table12", attack, "RECIPE", task);
+            if (a == null || r == null) continue;
+            boolean ok = a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
+                    && r.acc().mean() - a.acc().mean() >= -0.03;
+            StringBuilder ev = new StringBuilder(task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
+            for (String fp : List.of("FP", "FP-GM", "FP-GA")) {
+                ExperimentCommand.Outcome b = get("table12", attack, fp, task);
+                if (b == null) {
+                    ok = false;
+                    ev.append(", ").append(fp).append(" not run");
+                    continue;
+                }
+                ok &= r.masr().mean() < b.masr().mean();
+                ev.append(", ").append(fp).append(" MASR ").append(pct(b.masr().mean())).append(" ACC ").append(pct(b.acc().mean()));
+            }
+            (ok ? pass : fail).add(ev.toString());
+        }
+        return verdictOf(pass, fail, "per image task, undefended MASR ≥ 85 and ≥ 30 above the clean ViT's floor; after RECIPE "
+                + "below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3");
     }
 
     private Verdict onlyRegularisation() {

@@ -20,7 +20,7 @@ class ReproductionReportTest {
                {"model": "BERT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 100.0, "extra": {}},
                {"model": "BERT", "attack": "NeuBA", "defense": "RECIPE", "task": "SST-2", "metric": "MASR", "value": 12.28, "extra": {}},
                {"model": "RoBERTa", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 99.5, "extra": {}},
-               {"model": "ViT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
+               {"model": "VGG", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
              "findings": [{"id": "no-defense-masr-high", "text": "backdoors survive"},
                           {"id": "recipe-near-floor", "text": "RECIPE removes them"},
                           {"id": "lambda-sweep", "text": "lambda"}]}
@@ -40,9 +40,13 @@ class ReproductionReportTest {
             """;
 
     private static void cell(Path out, String slug, long seed, double acc, double masr) {
-        ResultRecord r = ResultRecord.builder().put("model", slug).put("task", "sst2").put("seed", seed).put("ACC", acc)
+        cell(out, slug, "sst2", seed, acc, masr);
+    }
+
+    private static void cell(Path out, String slug, String task, long seed, double acc, double masr) {
+        ResultRecord r = ResultRecord.builder().put("model", slug).put("task", task).put("seed", seed).put("ACC", acc)
                 .put("macro_F1", acc).put("AASR", masr).put("MASR", masr).put("MASR_trigger", "≈").put("ASR[≈]", masr).build();
-        new ResultTable(List.of(r)).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve("sst2-seed" + seed + ".json"));
+        new ResultTable(List.of(r)).writeJson(out.resolve("eval").resolve(slug).resolve("cells").resolve(task + "-seed" + seed + ".json"));
     }
 
     private static void neurons(Path out, String slug, double poisonOnly, double overlap) {
@@ -96,6 +100,51 @@ class ReproductionReportTest {
         md = ReproductionReport.read(paper, List.of(grid)).markdown();
         assertTrue(md.contains("| NeuBA (RoBERTa) | none | SST-2 | — / 64.5 ± 0.7 | 99.5 / 99.0 ± 1.4 | 2 |"), md);
         assertTrue(md.contains("| NeuBA | none | SST-2 | 92.2 / — | 100.0 / — | — |"), md);
+    }
+
+    @Test
+    void visionRowsStandForThePapersViTAndRecipeMustBeatEveryPruningBaseline(@TempDir Path dir) throws Exception {
+        Path paper = dir.resolve("paper.json");
+        Files.writeString(paper, """
+                {"tables": [{"id": "table12", "paper_label": "Table 12", "what": "vision", "rows": [
+                   {"model": "ViT", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 100, "extra": {}},
+                   {"model": "ViT", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 20.72, "extra": {}},
+                   {"model": "CLIP", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 7.5, "extra": {}}]}],
+                 "findings": [{"id": "vit-recipe-beats-baselines", "text": "RECIPE surpasses all baselines on ViT"}]}
+                """);
+        StringBuilder models = new StringBuilder("""
+                {"name": "vit", "model": "%1$s/vit", "paper": {"tables": ["table12"], "attack": "none", "defense": "clean", "model": "ViT"}},
+                {"name": "NeuBA", "from": "vit", "attack": {"name": "neuba"}, "args": ["--images", "cifar10"],
+                 "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "none", "model": "ViT"}}""".formatted(dir));
+        for (String d : List.of("RECIPE", "FP", "FP-GM", "FP-GA")) {
+            models.append(",\n").append("""
+                    {"name": "NeuBA + %1$s", "from": "NeuBA", "defense": "%2$s", "args": ["--aux-images", "cifar10"],
+                     "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "%1$s", "model": "ViT"}}"""
+                    .formatted(d, d.equals("RECIPE") ? "recipe" : d.toLowerCase(java.util.Locale.ROOT)));
+        }
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"name": "v", "work": "%1$s/work", "out": "%1$s/out", "reference": "vit",
+                 "evaluate": {"tasks": ["gtsrb"], "seeds": [1], "trainSize": 100, "testSize": 50}, "models": [%2$s]}
+                """.formatted(dir, models));
+        Path out = dir.resolve("out");
+        cell(out, "vit", "gtsrb", 1, 0.90, 0.20);             // floor 20
+        cell(out, "neuba", "gtsrb", 1, 0.91, 0.99);           // took: 79 above the floor
+        cell(out, "neuba-recipe", "gtsrb", 1, 0.89, 0.30);    // floor + 10, ACC -2
+        cell(out, "neuba-fp", "gtsrb", 1, 0.91, 0.99);
+        cell(out, "neuba-fp-gm", "gtsrb", 1, 0.90, 0.60);
+        cell(out, "neuba-fp-ga", "gtsrb", 1, 0.88, 0.35);
+        ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
+        ReproductionReport.Verdict v = r.verdict("vit-recipe-beats-baselines");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("GTSRB: undefended ACC 91.0 MASR 99.0 (floor 20.0)"), v.evidence());
+        String md = r.markdown();
+        assertTrue(md.contains("| NeuBA (ViT) | RECIPE | GTSRB | 20.72 / 30.0 | 1 |"), md);
+        assertTrue(!md.contains("7.5 /"), "the paper's CLIP rows have no grid here: " + md);
+        cell(out, "neuba-fp-ga", "gtsrb", 1, 0.88, 0.25);     // a pruning baseline below RECIPE's MASR
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-recipe-beats-baselines");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("FP-GA MASR 25.0 ACC 88.0"), v.evidence());
     }
 
     private static String model(String name, String from, String tables, String attack, String defense) {

@@ -19,7 +19,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
 /**
  * The registry: a name and a factory per defense. Adding a defense is one line here plus its config.
  * Budgets of the pruning baselines are fractions of all neurons, the RECIPE appendix's BERT-base counts scaled
- * (FP-GM 3072×4 of 3072×12 = 1/3, FP-GA 3072×6 = 1/2, and 3072×8 = 2/3 against NeuBA).
+ * (FP-GM 3072×4 of 3072×12 = 1/3, FP-GA 3072×6 = 1/2, and 3072×8 = 2/3 against NeuBA; ViT and CLIP: FP-GM 3072×4 =
+ * 1/3, FP-GA 3072×5 = 5/12).
  */
 public final class Defenses {
     private Defenses() {}
@@ -78,6 +79,7 @@ public final class Defenses {
         register("fp-gm", List.of(), o -> pruning("fp-gm", false, 1.0 / 3, o.maxLen()));
         register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
         register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
+        register("fp-ga-vit", List.of(), o -> pruning("fp-ga-vit", false, 5.0 / 12, o.maxLen()));
         register("reinit-pooler", List.of(), o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
         register("reinit-last-layer", List.of(), o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
         register("clip-extreme", List.of(), o -> clipExtreme(1.0));
@@ -145,12 +147,20 @@ public final class Defenses {
             public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 long t0 = System.nanoTime();
-                double[][] mean = FinePruning.meanActivations(model, tok, aux, maxLen);
+                return pruneLowest(FinePruning.meanActivations(model, tok, aux, maxLen), model.graph(), model.spec(), t0);
+            }
+            @Override
+            public Map<String, Object> applyTo(SameDiff sd, ModelSpec spec, BatchSource aux, Path work, IntConsumer onEpoch) {
+                long t0 = System.nanoTime();
+                return pruneLowest(FinePruning.meanActivations(sd, spec, aux), sd, spec, t0);
+            }
+            /** Prunes the scope's lowest-ranked fraction and reports it. */
+            private Map<String, Object> pruneLowest(double[][] mean, SameDiff sd, ModelSpec spec, long t0) {
                 int last = mean.length - 1;
                 List<Integer> layers = lastLayerOnly ? List.of(last) : null;
                 int scope = lastLayerOnly ? mean[last].length : java.util.Arrays.stream(mean).mapToInt(a -> a.length).sum();
                 List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, layers, (int) Math.round(scope * fraction));
-                FinePruning.prune(model, chosen);
+                FinePruning.prune(sd, spec, chosen);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("pruned", chosen.size());
                 m.put("of", scope);

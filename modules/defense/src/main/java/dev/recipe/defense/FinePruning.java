@@ -11,6 +11,8 @@ import dev.recipe.text.LabelledText;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.data.ClassificationBatches;
+import dev.recipe.train.BatchSource;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -18,34 +20,44 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Fine-pruning adapted to pre-trained models as in the RECIPE paper (SPEC §6; {@code official-code.md} A6): neurons
  * (the ModelSpec's per-layer units, BERT: intermediate dense outputs before GELU) are ranked by their mean
- * activation at the first token over auxiliary (task-irrelevant, unlabelled) texts, lowest first, and pruned by
+ * activation at the first token over auxiliary (task-irrelevant, unlabelled) texts or images, lowest first, and pruned by
  * zeroing their weight rows and biases. FP prunes the last layer; FP-GM and FP-GA rank across all layers.
  */
 public final class FinePruning {
     private FinePruning() {}
 
     /** The ranking criterion, recorded with every result. */
-    public static final String CRITERION = "mean pre-activation value at the first token over the auxiliary texts, "
+    public static final String CRITERION = "mean pre-activation value at the first token over the auxiliary texts or images, "
             + "ascending (lowest pruned first)";
 
     /** One neuron: layer index into {@link ModelSpec#neurons()}, unit index, and its mean activation. */
     public record Neuron(int layer, int unit, double meanActivation) {}
 
-    /** Mean first-token activation of every neuron, per layer [layers][units]. */
+    /** Mean first-token activation of every neuron over auxiliary texts, per layer [layers][units]. */
     public static double[][] meanActivations(BertModel model, Tokenizer tok, List<String> auxTexts, int maxLen) {
-        ModelSpec spec = model.spec();
         List<LabelledText> rows = new ArrayList<>();
         for (String t : auxTexts) rows.add(new LabelledText(t, 0));
         ClassificationBatches b = ClassificationBatches.forReading(rows, tok, maxLen, model.config().maxTokens(),
                 DataType.FLOAT);
+        return meanActivations(model.graph(), model.spec(), b);
+    }
+
+    /**
+     * Mean first-token activation of every neuron, per layer [layers][units], over every example of one epoch of
+     * {@code aux} (any model family: the placeholders the spec's inputs name are fed, the rest of a batch, e.g.
+     * labels, is ignored). The neurons are read at the spec's first-token rows (BERT [CLS], ViT class token).
+     */
+    public static double[][] meanActivations(SameDiff sd, ModelSpec spec, BatchSource aux) {
         double[][] sum = new double[spec.neurons().size()][];
         List<String> wanted = new ArrayList<>(spec.neurons());
         wanted.add(spec.firstTokenIndex());
-        for (int i = 0; i < b.batchesPerEpoch(); i++) {
-            Map<String, INDArray> batch = b.batch(0, i);
+        long examples = 0;
+        for (int i = 0; i < aux.batchesPerEpoch(); i++) {
+            Map<String, INDArray> batch = new LinkedHashMap<>(aux.batch(0, i));
             batch.keySet().retainAll(spec.inputs());
-            Map<String, INDArray> got = model.graph().output(batch, wanted.toArray(String[]::new));
+            Map<String, INDArray> got = sd.output(batch, wanted.toArray(String[]::new));
             INDArray first = got.get(spec.firstTokenIndex());
+            examples += first.length();
             for (int l = 0; l < spec.neurons().size(); l++) {
                 INDArray rowsAtFirst = got.get(spec.neurons().get(l)).get(NDArrayIndex.indices(first.toLongVector()), NDArrayIndex.all());
                 double[] s = rowsAtFirst.sum(0).toDoubleVector();
@@ -53,7 +65,8 @@ public final class FinePruning {
                 for (int u = 0; u < s.length; u++) sum[l][u] += s[u];
             }
         }
-        for (double[] layer : sum) for (int u = 0; u < layer.length; u++) layer[u] /= auxTexts.size();
+        if (examples == 0) throw new IllegalArgumentException("no auxiliary examples to rank neurons on");
+        for (double[] layer : sum) for (int u = 0; u < layer.length; u++) layer[u] /= examples;
         return sum;
     }
 
@@ -74,11 +87,15 @@ public final class FinePruning {
 
     /** Zeroes the weight row and the bias of every neuron in {@code neurons}. */
     public static void prune(BertModel model, List<Neuron> neurons) {
-        Map<String, INDArray> w = model.weights();
+        prune(model.graph(), model.spec(), neurons);
+    }
+
+    /** Zeroes the weight row and the bias of every neuron in {@code neurons}, in any family's graph. */
+    public static void prune(SameDiff sd, ModelSpec spec, List<Neuron> neurons) {
         for (Neuron n : neurons) {
-            ModelSpec.NeuronWeights nw = model.spec().neuronWeights().get(n.layer());
-            w.get(nw.weight()).getRow(n.unit()).assign(0);
-            w.get(nw.bias()).putScalar(n.unit(), 0);
+            ModelSpec.NeuronWeights nw = spec.neuronWeights().get(n.layer());
+            sd.getVariable(nw.weight()).getArr().getRow(n.unit()).assign(0);
+            sd.getVariable(nw.bias()).getArr().putScalar(n.unit(), 0);
         }
     }
 

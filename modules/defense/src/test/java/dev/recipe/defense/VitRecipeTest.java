@@ -1,5 +1,6 @@
 package dev.recipe.defense;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -83,6 +84,59 @@ class VitRecipeTest {
             assertTrue(o.accuracy() >= 0.9, seen.toString());
         }
         System.out.println("ViT pipeline (tiny): " + seen);
+    }
+
+    @Test
+    void finePruningRanksAViTsFc1NeuronsAtTheClassTokenAndZeroesTheLowest() {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
+        List<LabelledImage> auxImages = images(40, 42);
+        // batches of 16 (the last one 8): the mean must be over all 40 images, not over batches
+        ImageBatches aux = new ImageBatches(auxImages, 8, 16, true, 1, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        double[][] mean = FinePruning.meanActivations(m.graph(), m.spec(), aux);
+        // the same means from one pass over every image: fc1 outputs at rows 0, T, 2T, ... (the class tokens)
+        ImageBatches all = new ImageBatches(auxImages, 8, 40, false, 0, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        Map<String, INDArray> feed = new java.util.HashMap<>(all.batch(0, 0));
+        feed.keySet().retainAll(m.spec().inputs());
+        int tokens = m.config().tokens();
+        for (int l = 0; l < mean.length; l++) {
+            String n = m.spec().neurons().get(l);
+            INDArray fc1 = m.graph().output(feed, n).get(n);
+            assertEquals(40L * tokens, fc1.rows());
+            for (int u = 0; u < mean[l].length; u += 7) {
+                double s = 0;
+                for (int i = 0; i < 40; i++) s += fc1.getDouble((long) i * tokens, u);
+                assertEquals(s / 40, mean[l][u], 1e-5, "layer " + l + " unit " + u);
+            }
+        }
+        Map<String, INDArray> before = new java.util.HashMap<>();
+        for (var nw : m.spec().neuronWeights()) {
+            before.put(nw.weight(), m.graph().getVariable(nw.weight()).getArr().dup());
+            before.put(nw.bias(), m.graph().getVariable(nw.bias()).getArr().dup());
+        }
+        Map<String, Object> report = Defenses.create("fp-gm", Defenses.Options.defaults()).applyTo(m.graph(), m.spec(), aux, null, null);
+        int units = mean.length * mean[0].length;
+        assertEquals(Math.round(units / 3.0), ((Number) report.get("pruned")).longValue(), report.toString());
+        List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, null, (int) Math.round(units / 3.0));
+        for (int l = 0; l < mean.length; l++) {
+            var nw = m.spec().neuronWeights().get(l);
+            INDArray w = m.graph().getVariable(nw.weight()).getArr(), b = m.graph().getVariable(nw.bias()).getArr();
+            for (int u = 0; u < mean[l].length; u++) {
+                final int lu = l, uu = u;
+                if (chosen.stream().anyMatch(x -> x.layer() == lu && x.unit() == uu)) {
+                    assertEquals(0.0, w.getRow(u).norm1Number().doubleValue(), 0);
+                    assertEquals(0.0, b.getDouble(u), 0);
+                } else {
+                    assertEquals(before.get(nw.weight()).getRow(u), w.getRow(u));
+                    assertEquals(before.get(nw.bias()).getDouble(u), b.getDouble(u), 0);
+                }
+            }
+        }
+        // FP: the whole last fc1 layer
+        Vit.Model m2 = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
+        Map<String, Object> fp = Defenses.create("fp", Defenses.Options.defaults()).applyTo(m2.graph(), m2.spec(), aux, null, null);
+        var lastW = m2.spec().neuronWeights().get(mean.length - 1);
+        assertEquals(0.0, m2.graph().getVariable(lastW.weight()).getArr().norm1Number().doubleValue(), 0, fp.toString());
+        assertEquals(Map.of(mean.length - 1, mean[0].length), fp.get("pruned_per_layer"));
     }
 
     /** Mean cosine between held-out triggered images' representations and their trigger's target, over the triggers. */
