@@ -128,14 +128,7 @@ final class PurifyCommand implements Main.Command {
         }
         ImageBatches aux = new ImageBatches(images.images(), model.config().imageSize(), Cli.integer(cl, "batch", 32), true,
                 seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
-        // the defense's settings as they apply to a vision model: L_PT is its classification loss, no text keys
-        Map<String, Object> settings = new LinkedHashMap<>(defense.describe());
-        if (settings.containsKey("pretrain_loss") && !String.valueOf(settings.get("pretrain_loss")).startsWith("none")) {
-            settings.put("pretrain_loss", "the model's pre-training classification loss on the auxiliary images");
-        }
-        settings.remove("seq_len");
-        settings.remove("masking");
-        settings.remove("max_len");
+        Map<String, Object> settings = new LinkedHashMap<>(defense.describeFor(model.spec()));
         settings.put("batch", Cli.integer(cl, "batch", 32));
         System.out.printf("%s on %s with %,d auxiliary images of %s: %s%n", defense.name(), modelDir, images.images().size(),
                 task, settings);

@@ -21,8 +21,16 @@ public interface Defense {
     /** Registry name, e.g. {@code recipe}, {@code fp-gm}. */
     String name();
 
+    /** The model families whose defenses read auxiliary texts (the rest read images). */
+    List<String> TEXT_FAMILIES = List.of("bert", "roberta");
+
     /** Every setting, for the report and the provenance. */
     Map<String, Object> describe();
+
+    /** Every setting as it applies to a model of {@code spec}'s family (text-only keys left out for a vision model). */
+    default Map<String, Object> describeFor(ModelSpec spec) {
+        return describe();
+    }
 
     /**
      * @param workDir       resumable training checkpoints (may be null)

@@ -105,6 +105,8 @@ public final class Defenses {
         return new Defense() {
             public String name() { return name; }
             public Map<String, Object> describe() { return cfg.describe(); }
+            @Override
+            public Map<String, Object> describeFor(ModelSpec spec) { return cfg.describeFor(spec); }
             public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,
                                              BiConsumer<Integer, BertModel> onEpoch) {
                 return report(Recipe.purify(model, tok, aux, cfg, work, onEpoch));
@@ -142,6 +144,12 @@ public final class Defenses {
                 m.put("fraction_of_scope", fraction);
                 m.put("criterion", FinePruning.CRITERION);
                 m.put("max_len", maxLen);
+                return m;
+            }
+            @Override
+            public Map<String, Object> describeFor(ModelSpec spec) {
+                Map<String, Object> m = describe();
+                if (!TEXT_FAMILIES.contains(spec.family())) m.remove("max_len");
                 return m;
             }
             public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.recipe.text.MaskingMode;
+import dev.recipe.zoo.ModelSpec;
 
 /**
  * RECIPE's settings (SPEC §4; {@code official-code.md} A1.1). {@link #faithful} reproduces the authors' BERT code:
@@ -131,6 +132,20 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
         m.put("regularised", regularised.isEmpty() ? "ModelSpec default" : regularised);
         m.put("optimizer", "AdamW eps 1e-8, linear decay, no warm-up");
         m.put("checkpoint_epochs", checkpointEpochs);
+        return m;
+    }
+
+    /**
+     * {@link #describe()} as the settings apply to a model of {@code spec}'s family: on a model without a masked-LM
+     * head (a ViT) L_PT is its own pre-training classification loss and the text keys (sequence length, masking) do
+     * not apply.
+     */
+    public Map<String, Object> describeFor(ModelSpec spec) {
+        Map<String, Object> m = describe();
+        if (Defense.TEXT_FAMILIES.contains(spec.family())) return m;
+        if (pretrainLoss) m.put("pretrain_loss", "the model's pre-training classification loss on the auxiliary images");
+        m.remove("seq_len");
+        m.remove("masking");
         return m;
     }
 }

@@ -137,6 +137,11 @@ class VitRecipeTest {
         var lastW = m2.spec().neuronWeights().get(mean.length - 1);
         assertEquals(0.0, m2.graph().getVariable(lastW.weight()).getArr().norm1Number().doubleValue(), 0, fp.toString());
         assertEquals(Map.of(mean.length - 1, mean[0].length), fp.get("pruned_per_layer"));
+        // what a vision model's records say: no text-only settings
+        assertTrue(!Defenses.create("fp", Defenses.Options.defaults()).describeFor(m2.spec()).containsKey("max_len"));
+        Map<String, Object> recipe = Defenses.create("recipe", Defenses.Options.defaults()).describeFor(m2.spec());
+        assertTrue(!recipe.containsKey("seq_len") && !recipe.containsKey("masking")
+                && String.valueOf(recipe.get("pretrain_loss")).contains("classification"), recipe.toString());
     }
 
     /** Mean cosine between held-out triggered images' representations and their trigger's target, over the triggers. */
