@@ -184,6 +184,8 @@ final class ReproductionReport {
 
     static final List<String> ATTACKS = List.of("POR", "BadPre", "NeuBA");
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
+    /** The paper's vision tasks (Table 12's columns). */
+    static final List<String> IMAGE_TASK_NAMES = List.of("Waste", "CatDog", "GTSRB", "CIFAR10");
 
 
     /** The verdict of one finding; ids without a check here are reported as not run. */
@@ -224,6 +226,7 @@ final class ReproductionReport {
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
             case "vit-recipe-beats-baselines" -> vitRecipeBeatsBaselines();
+            case "vit-ablation" -> vitAblation();
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
                     d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
@@ -436,7 +439,7 @@ final class ReproductionReport {
         List<String> pass = new ArrayList<>();
         List<String> fail = new ArrayList<>();
         String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
-        for (String task : List.of("Waste", "CatDog", "GTSRB", "CIFAR10")) {
+        for (String task : IMAGE_TASK_NAMES) {
             ExperimentCommand.Outcome a = get("table12", attack, "none", task);
             ExperimentCommand.Outcome r = get("table12", attack, "RECIPE", task);
             if (a == null || r == null) continue;
@@ -457,6 +460,26 @@ final class ReproductionReport {
         }
         return verdictOf(pass, fail, "per image task, undefended MASR ≥ 85 and ≥ 30 above the clean ViT's floor; after RECIPE "
                 + "below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3");
+    }
+
+    /** Appendix Table 5's ViT rows, per image task run: only the pre-training loss keeps the backdoor, only the norm term costs ACC. */
+    private Verdict vitAblation() {
+        List<String> pass = new ArrayList<>();
+        List<String> fail = new ArrayList<>();
+        String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
+        for (String task : IMAGE_TASK_NAMES) {
+            ExperimentCommand.Outcome a = get("appendix-table5", attack, "none", task);
+            ExperimentCommand.Outcome r = get("appendix-table5", attack, "RECIPE", task);
+            ExperimentCommand.Outcome pre = get("appendix-table5", attack, "only-pretrain", task);
+            ExperimentCommand.Outcome reg = get("appendix-table5", attack, "only-regularisation", task);
+            if (a == null || r == null || pre == null || reg == null) continue;
+            boolean ok = pre.masr().mean() >= 0.80 && nz(pre.masrDelta()) >= 0.75 * nz(a.masrDelta())
+                    && reg.acc().mean() < r.acc().mean();
+            (ok ? pass : fail).add(task + ": undefended " + describe(a) + "; only-pretrain " + describe(pre)
+                    + "; only-regularisation " + describe(reg) + "; RECIPE " + describe(r));
+        }
+        return verdictOf(pass, fail, "per image task, only-pretrain MASR ≥ 80 with ≥ 75 % of the undefended distance to the "
+                + "floor left; only-regularisation ACC below RECIPE's");
     }
 
     private Verdict onlyRegularisation() {
