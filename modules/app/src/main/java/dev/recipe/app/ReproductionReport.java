@@ -227,6 +227,19 @@ final class ReproductionReport {
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
             case "vit-recipe-beats-baselines" -> vitRecipeBeatsBaselines();
             case "vit-ablation" -> vitAblation();
+            case "vit-small-aux-suffices" -> {
+                List<String> pass = new ArrayList<>();
+                List<String> fail = new ArrayList<>();
+                String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
+                for (String task : IMAGE_TASK_NAMES) {
+                    ExperimentCommand.Outcome a = get("appendix-table2", attack, "none", task);
+                    ExperimentCommand.Outcome r = get("appendix-table2", attack, "RECIPE (aux_samples=800)", task);
+                    if (a == null || r == null) continue;
+                    boolean ok = nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03;
+                    (ok ? pass : fail).add(task + ": " + describe(r) + " vs undefended " + describe(a));
+                }
+                yield verdictOf(pass, fail, "per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, ACC ≥ undefended − 3");
+            }
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
                     d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
