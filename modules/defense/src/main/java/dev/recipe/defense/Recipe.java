@@ -153,9 +153,13 @@ public final class Recipe {
         List<String> trainable = cfg.trainable().isEmpty() ? spec.recipeTrainable() : cfg.trainable();
         List<String> regularised = regularised(sd, spec, cfg, trainable);
         String loss = addLoss(sd, spec, regularised, cfg.lambda(), cfg.pretrainLoss());
+        // without L_PT the loss reaches only the norm term's weights: those are trained (a family whose RECIPE trains
+        // every variable, e.g. a ViT, would otherwise ask for gradients the loss does not have)
+        List<String> trained = cfg.pretrainLoss() ? trainable
+                : regularised.stream().map(n -> "^" + Pattern.quote(n) + "$").toList();
         TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
                 .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
-                .withSeed(cfg.seed()).withTrainable(trainable).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
+                .withSeed(cfg.seed()).withTrainable(trained).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
                 .withLogEverySteps(50);
         Map<String, Double> before = norms(sd, regularised);
         List<Double> losses = new ArrayList<>();

@@ -87,6 +87,21 @@ class VitRecipeTest {
     }
 
     @Test
+    void onlyRegularisationOnAViTTrainsTheRegularisedWeightsAndLeavesTheRestUnchanged() {
+        Vit.Model m = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
+        Map<String, INDArray> before = new java.util.HashMap<>();
+        for (var e : dev.recipe.zoo.GraphWeights.of(m.graph()).entrySet()) before.put(e.getKey(), e.getValue().dup());
+        ImageBatches aux = new ImageBatches(images(32, 42), 8, 16, true, 1, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
+        Recipe.Result r = Recipe.purify(m.graph(), m.spec(), aux, RecipeConfig.faithful(2).withLearningRate(1e-2)
+                .withBatchSize(16).onlyRegularisation(), null, null);
+        assertTrue(r.totalNormAfter() < r.totalNormBefore(), r.totalNormBefore() + " -> " + r.totalNormAfter());
+        for (var e : dev.recipe.zoo.GraphWeights.of(m.graph()).entrySet()) {
+            boolean regularised = m.spec().regularised().contains(e.getKey());
+            assertEquals(!regularised, e.getValue().equals(before.get(e.getKey())), e.getKey() + " regularised: " + regularised);
+        }
+    }
+
+    @Test
     void finePruningRanksAViTsFc1NeuronsAtTheClassTokenAndZeroesTheLowest() {
         Vit.Model m = Vit.build(VitConfig.tiny(), 2, true, DataType.FLOAT, 3);
         List<LabelledImage> auxImages = images(40, 42);
