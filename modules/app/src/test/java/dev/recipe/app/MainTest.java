@@ -114,9 +114,18 @@ class MainTest {
         assertTrue(rep.get("norm_after").asDouble() < rep.get("norm_before").asDouble(), rep.toString());
         assertEquals(2, rep.get("steps").asInt());
         assertTrue(rep.get("settings").get("pretrain_loss").asText().contains("classification"), rep.toString());
+        // fine-pruning too: the whole last fc1 layer, ranked on the auxiliary images, no text-only settings recorded
+        Path pruned = dir.resolve("vit-neuba-fp");
         String fp = stderrOf("purify", "--model", attacked.toString(), "--defense", "fp", "--aux-images", "gtsrb", "--data",
-                data.toString(), "--out", dir.resolve("z").toString());
-        assertTrue(fp.startsWith("1:") && fp.contains("BERT-family models only"), fp);
+                data.toString(), "--out", pruned.toString(), "--work", dir.resolve("fpwork").toString());
+        assertTrue(fp.startsWith("0:"), fp);
+        var fpRep = dev.recipe.core.Json.readTree(pruned.resolve("purification.json"));
+        assertEquals(fpRep.get("of").asInt(), fpRep.get("pruned").asInt(), fpRep.toString());
+        assertTrue(!fpRep.get("settings").has("max_len"), fpRep.toString());
+        // a defense written against BERT's names is refused by name, and nothing is written
+        String clip = stderrOf("purify", "--model", attacked.toString(), "--defense", "reinit-pooler", "--aux-images", "gtsrb",
+                "--data", data.toString(), "--out", dir.resolve("z").toString());
+        assertTrue(clip.startsWith("1:") && clip.contains("BERT-family models only"), clip);
         assertTrue(!dir.resolve("z").toFile().exists());
         // evaluate recognises a vision model: cells per (task, seed), ASR per checkerboard trigger, resumable
         Path eval = dir.resolve("eval");
