@@ -42,8 +42,8 @@ public interface Defense {
 
     /**
      * The defense on any model family's graph, with {@code aux} filling the placeholders of the roles' pre-training
-     * loss (a ViT: labelled auxiliary images for its pre-training classifier). Defenses written against BERT's text
-     * pipeline (pruning by activations on texts, re-initialisation by BERT names) refuse by name.
+     * loss (a ViT: labelled auxiliary images for its pre-training classifier; fine-pruning reads only the inputs).
+     * Defenses still written against the BERT model (re-initialisation by BERT names, clipping) refuse by name.
      *
      * @param onEpochSaved called with the epoch after the epochs the defense was asked to keep, or null
      */
