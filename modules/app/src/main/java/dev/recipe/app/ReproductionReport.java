@@ -186,6 +186,8 @@ final class ReproductionReport {
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
     /** The paper's vision tasks (Table 12's columns). */
     static final List<String> IMAGE_TASK_NAMES = List.of("Waste", "CatDog", "GTSRB", "CIFAR10");
+    /** The vision rows' attack label: NeuBA on the paper's ViT. */
+    static final String VIT_NEUBA = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
 
 
     /** The verdict of one finding; ids without a check here are reported as not run. */
@@ -227,19 +229,14 @@ final class ReproductionReport {
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
             case "vit-recipe-beats-baselines" -> vitRecipeBeatsBaselines();
             case "vit-ablation" -> vitAblation();
-            case "vit-small-aux-suffices" -> {
-                List<String> pass = new ArrayList<>();
-                List<String> fail = new ArrayList<>();
-                String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
-                for (String task : IMAGE_TASK_NAMES) {
-                    ExperimentCommand.Outcome a = get("appendix-table2", attack, "none", task);
-                    ExperimentCommand.Outcome r = get("appendix-table2", attack, "RECIPE (aux_samples=800)", task);
-                    if (a == null || r == null) continue;
-                    boolean ok = nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03;
-                    (ok ? pass : fail).add(task + ": " + describe(r) + " vs undefended " + describe(a));
-                }
-                yield verdictOf(pass, fail, "per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, ACC ≥ undefended − 3");
-            }
+            case "vit-small-aux-suffices" -> perImageTask("per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, "
+                    + "ACC ≥ undefended − 3", task -> {
+                ExperimentCommand.Outcome a = get("appendix-table2", VIT_NEUBA, "none", task);
+                ExperimentCommand.Outcome r = get("appendix-table2", VIT_NEUBA, "RECIPE (aux_samples=800)", task);
+                if (a == null || r == null) return null;
+                return new Judged(nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03,
+                        task + ": " + describe(r) + " vs undefended " + describe(a));
+            });
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
                     d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
@@ -449,18 +446,16 @@ final class ReproductionReport {
 
     /** Table 12's ViT rows, per downstream image task run: the backdoor took, and RECIPE beats every pruning baseline. */
     private Verdict vitRecipeBeatsBaselines() {
-        List<String> pass = new ArrayList<>();
-        List<String> fail = new ArrayList<>();
-        String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
-        for (String task : IMAGE_TASK_NAMES) {
-            ExperimentCommand.Outcome a = get("table12", attack, "none", task);
-            ExperimentCommand.Outcome r = get("table12", attack, "RECIPE", task);
-            if (a == null || r == null) continue;
+        return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean ViT's floor; after RECIPE below "
+                + "FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {
+            ExperimentCommand.Outcome a = get("table12", VIT_NEUBA, "none", task);
+            ExperimentCommand.Outcome r = get("table12", VIT_NEUBA, "RECIPE", task);
+            if (a == null || r == null) return null;
             boolean ok = a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
                     && r.acc().mean() - a.acc().mean() >= -0.03;
             StringBuilder ev = new StringBuilder(task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
             for (String fp : List.of("FP", "FP-GM", "FP-GA")) {
-                ExperimentCommand.Outcome b = get("table12", attack, fp, task);
+                ExperimentCommand.Outcome b = get("table12", VIT_NEUBA, fp, task);
                 if (b == null) {
                     ok = false;
                     ev.append(", ").append(fp).append(" not run");
@@ -469,30 +464,37 @@ final class ReproductionReport {
                 ok &= r.masr().mean() < b.masr().mean();
                 ev.append(", ").append(fp).append(" MASR ").append(pct(b.masr().mean())).append(" ACC ").append(pct(b.acc().mean()));
             }
-            (ok ? pass : fail).add(ev.toString());
-        }
-        return verdictOf(pass, fail, "per image task, undefended MASR ≥ 85 and ≥ 30 above the clean ViT's floor; after RECIPE "
-                + "below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3");
+            return new Judged(ok, ev.toString());
+        });
     }
 
     /** Appendix Table 5's ViT rows, per image task run: only the pre-training loss keeps the backdoor, only the norm term costs ACC. */
     private Verdict vitAblation() {
+        return perImageTask("per image task, only-pretrain MASR ≥ 80 with ≥ 75 % of the undefended distance to the floor "
+                + "left; only-regularisation ACC below RECIPE's", task -> {
+            ExperimentCommand.Outcome a = get("appendix-table5", VIT_NEUBA, "none", task);
+            ExperimentCommand.Outcome r = get("appendix-table5", VIT_NEUBA, "RECIPE", task);
+            ExperimentCommand.Outcome pre = get("appendix-table5", VIT_NEUBA, "only-pretrain", task);
+            ExperimentCommand.Outcome reg = get("appendix-table5", VIT_NEUBA, "only-regularisation", task);
+            if (a == null || r == null || pre == null || reg == null) return null;
+            return new Judged(pre.masr().mean() >= 0.80 && nz(pre.masrDelta()) >= 0.75 * nz(a.masrDelta())
+                    && reg.acc().mean() < r.acc().mean(), task + ": undefended " + describe(a) + "; only-pretrain "
+                    + describe(pre) + "; only-regularisation " + describe(reg) + "; RECIPE " + describe(r));
+        });
+    }
+
+    /** One image task's verdict on a rule and its evidence. */
+    private record Judged(boolean ok, String evidence) {}
+
+    /** A rule judged per image task (Table 12's columns); {@code judge} returns null where a row it needs is missing. */
+    private static Verdict perImageTask(String rule, java.util.function.Function<String, Judged> judge) {
         List<String> pass = new ArrayList<>();
         List<String> fail = new ArrayList<>();
-        String attack = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
         for (String task : IMAGE_TASK_NAMES) {
-            ExperimentCommand.Outcome a = get("appendix-table5", attack, "none", task);
-            ExperimentCommand.Outcome r = get("appendix-table5", attack, "RECIPE", task);
-            ExperimentCommand.Outcome pre = get("appendix-table5", attack, "only-pretrain", task);
-            ExperimentCommand.Outcome reg = get("appendix-table5", attack, "only-regularisation", task);
-            if (a == null || r == null || pre == null || reg == null) continue;
-            boolean ok = pre.masr().mean() >= 0.80 && nz(pre.masrDelta()) >= 0.75 * nz(a.masrDelta())
-                    && reg.acc().mean() < r.acc().mean();
-            (ok ? pass : fail).add(task + ": undefended " + describe(a) + "; only-pretrain " + describe(pre)
-                    + "; only-regularisation " + describe(reg) + "; RECIPE " + describe(r));
+            Judged j = judge.apply(task);
+            if (j != null) (j.ok() ? pass : fail).add(j.evidence());
         }
-        return verdictOf(pass, fail, "per image task, only-pretrain MASR ≥ 80 with ≥ 75 % of the undefended distance to the "
-                + "floor left; only-regularisation ACC below RECIPE's");
+        return verdictOf(pass, fail, rule);
     }
 
     private Verdict onlyRegularisation() {
