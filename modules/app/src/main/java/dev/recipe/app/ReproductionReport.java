@@ -73,7 +73,7 @@ final class ReproductionReport {
                   .map(c -> "`" + c + "`").toList()).append(" and the paper's numbers in `configs/paper/recipe-paper.json` ")
           .append("(each with its line in the paper's text). Ours: the zoo's mini BERT (4 layers, hidden 256, pre-trained by ")
           .append("this project on 3.9 MB of text) and, for the RoBERTa rows, a mini RoBERTa of the same shape that the roberta ")
-          .append("grid pre-trains on the same text, and, for the ViT rows of Table 12, the zoo's vit-small (4 layers, hidden 128, ")
+          .append("grid pre-trains on the same text, and, for the ViT rows (Table 12 and the appendix tables), the zoo's vit-small (4 layers, hidden 128, ")
           .append("64×64 images, pre-trained by this project on CIFAR-10); attacks and defenses at the budgets in each experiment's ")
           .append("config, fine-tuned on stratified subsamples (1,000 training / 500 test examples or images per task), mean ± std ")
           .append("over the seeds. Paper: BERT-base, RoBERTa-base and ViT-B/16, full data. Directions and orderings are what can ")
