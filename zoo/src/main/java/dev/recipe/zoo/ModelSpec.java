@@ -25,6 +25,11 @@ public record ModelSpec(String family, List<String> inputs, String representatio
                         List<String> neurons, List<NeuronWeights> neuronWeights, String firstTokenIndex,
                         List<String> regularised, List<String> recipeTrainable, String pretrainLoss) {
 
+    /** Whether the family reads text (BERT, RoBERTa: tokenised auxiliary texts, masked LM) rather than images. */
+    public boolean readsText() {
+        return family.equals("bert") || family.equals("roberta");
+    }
+
     /** The weight and bias whose rows belong to one layer's neurons. */
     public record NeuronWeights(String weight, String bias) {}
 

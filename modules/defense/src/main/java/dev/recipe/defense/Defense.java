@@ -21,9 +21,6 @@ public interface Defense {
     /** Registry name, e.g. {@code recipe}, {@code fp-gm}. */
     String name();
 
-    /** The model families whose defenses read auxiliary texts (the rest read images). */
-    List<String> TEXT_FAMILIES = List.of("bert", "roberta");
-
     /** Every setting, for the report and the provenance. */
     Map<String, Object> describe();
 

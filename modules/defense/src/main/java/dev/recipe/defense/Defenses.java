@@ -149,7 +149,7 @@ public final class Defenses {
             @Override
             public Map<String, Object> describeFor(ModelSpec spec) {
                 Map<String, Object> m = describe();
-                if (!TEXT_FAMILIES.contains(spec.family())) m.remove("max_len");
+                if (!spec.readsText()) m.remove("max_len");
                 return m;
             }
             public Map<String, Object> apply(BertModel model, Tokenizer tok, List<String> aux, Path work,

@@ -142,7 +142,7 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
      */
     public Map<String, Object> describeFor(ModelSpec spec) {
         Map<String, Object> m = describe();
-        if (Defense.TEXT_FAMILIES.contains(spec.family())) return m;
+        if (spec.readsText()) return m;
         if (pretrainLoss) m.put("pretrain_loss", "the model's pre-training classification loss on the auxiliary images");
         m.remove("seq_len");
         m.remove("masking");
