@@ -1,5 +1,6 @@
 package dev.recipe.app;
 
+import dev.recipe.zoo.vision.VisionModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,6 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.core.ConfigOverrides;
 import dev.recipe.text.data.Corpora;
 import dev.recipe.zoo.Zoo;
-import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -50,7 +50,7 @@ final class AttackCommand implements Main.Command {
         if (cl == null) return 0;
         if (!cl.hasOption("out")) throw new ConfigException("--out is required (" + EXAMPLE + ")");
         Path source = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
-        if (Vit.isVit(source)) {
+        if (VisionModels.isVision(source)) {
             if (!cl.hasOption("images")) throw new ConfigException("--images TASK is required for a vision model (" + source + ")");
             AttackConfig cfg = config(cl.getOptionValue("attack"), cl.getOptionValue("config"), cl.getOptionValues("set"));
             Path out = Path.of(cl.getOptionValue("out"));

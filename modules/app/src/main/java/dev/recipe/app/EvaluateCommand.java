@@ -1,5 +1,6 @@
 package dev.recipe.app;
 
+import dev.recipe.zoo.vision.VisionModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.tasks.DownstreamEvaluation;
 import dev.recipe.zoo.tasks.Finetuning;
 import dev.recipe.zoo.tasks.ImageEvaluation;
-import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -83,7 +83,7 @@ final class EvaluateCommand implements Main.Command {
         Path modelDir = Zoo.resolve(cl.getOptionValue("model", "zoo:" + Zoo.BERT_MINI));
         String name = cl.getOptionValue("name", modelDir.getFileName().toString());
         Path dataRoot = Path.of(cl.getOptionValue("data", "../shared/data"));
-        if (Vit.isVit(modelDir)) return evaluateImages(cl, out, modelDir, name, dataRoot, args);
+        if (VisionModels.isVision(modelDir)) return evaluateImages(cl, out, modelDir, name, dataRoot, args);
         List<Long> seeds = longs(cl.getOptionValue("seeds", "1,2,3"), "--seeds");
         Finetuning.Config ft = new Finetuning.Config(Cli.integer(cl, "epochs", 3), Cli.real(cl, "lr", 1e-4),
                 Cli.integer(cl, "batch", 32), Cli.integer(cl, "max-len", 128), 0.0, seeds.get(0),

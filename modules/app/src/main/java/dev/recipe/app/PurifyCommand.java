@@ -1,5 +1,7 @@
 package dev.recipe.app;
 
+import dev.recipe.zoo.vision.VisionModels;
+import dev.recipe.zoo.vision.VisionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,6 @@ import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.data.ImageBatches;
-import dev.recipe.zoo.vit.Vit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -82,7 +83,7 @@ final class PurifyCommand implements Main.Command {
                 cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of());
         String defenseName = cl.getOptionValue("defense", "recipe");
         Defense defense = Defenses.create(defenseName, opts);
-        if (Vit.isVit(modelDir)) return purifyVision(cl, defense, modelDir, out, work, seed, args);
+        if (VisionModels.isVision(modelDir)) return purifyVision(cl, defense, modelDir, out, work, seed, args);
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 
         List<String> aux = TextCorpus.read(auxFile);
@@ -117,7 +118,7 @@ final class PurifyCommand implements Main.Command {
      */
     static int purifyVision(CommandLine cl, Defense defense, Path modelDir, Path out, Path work, long seed, String[] args) {
         if (!cl.hasOption("aux-images")) throw new ConfigException("--aux-images TASK is required for a vision model (" + modelDir + ")");
-        Vit.Model model = Vit.load(modelDir, DataType.FLOAT, seed);
+        VisionModel model = VisionModels.load(modelDir, DataType.FLOAT, seed);
         String task = cl.getOptionValue("aux-images");
         ImageDataset images = ImageDataset.load(task, "train", Path.of(cl.getOptionValue("data", "../shared/data")),
                 Cli.integer(cl, "per-class", 0));
@@ -126,14 +127,14 @@ final class PurifyCommand implements Main.Command {
                     + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
                     + model.pretraining() + ")");
         }
-        ImageBatches aux = new ImageBatches(images.images(), model.config().imageSize(), Cli.integer(cl, "batch", 32), true,
+        ImageBatches aux = new ImageBatches(images.images(), model.imageSize(), Cli.integer(cl, "batch", 32), true,
                 seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
         Map<String, Object> settings = new LinkedHashMap<>(defense.describeFor(model.spec()));
         settings.put("batch", Cli.integer(cl, "batch", 32));
         System.out.printf("%s on %s with %,d auxiliary images of %s: %s%n", defense.name(), modelDir, images.images().size(),
                 task, settings);
         Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("model_weights", modelDir.resolve(Vit.WEIGHTS_FILE));
+        inputs.put("model_weights", modelDir.resolve(VisionModel.WEIGHTS_FILE));
         inputs.put("aux_images", images.archive());
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("defense", defense.name());
@@ -148,7 +149,7 @@ final class PurifyCommand implements Main.Command {
         return 0;
     }
 
-    static void saveVision(Path dir, Vit.Model model, Path source, Defense defense, Map<String, Object> settings,
+    static void saveVision(Path dir, VisionModel model, Path source, Defense defense, Map<String, Object> settings,
                            Map<String, Object> report, String command, long seed, Map<String, Object> resolved,
                            Map<String, Path> inputs) {
         Provenance prov = Provenance.capture(command, seed, resolved, inputs);

@@ -16,15 +16,15 @@ import dev.recipe.train.Trainer;
 import dev.recipe.vision.ImageDataset;
 import dev.recipe.zoo.data.ImageBatches;
 import dev.recipe.zoo.tasks.ImageEvaluation;
-import dev.recipe.zoo.vit.Vit;
-import dev.recipe.zoo.vit.VitConfig;
+import dev.recipe.zoo.vision.VisionModel;
+import dev.recipe.zoo.vision.VisionModels;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Pre-trains a Vision Transformer from scratch as an image classifier (the vision side's pre-training: NeuBA's and
+ * Pre-trains a vision model (ViT or VGG) from scratch as an image classifier (the vision side's pre-training: NeuBA's and
  * RECIPE's vision models are supervised ImageNet classifiers; at mini scale, CIFAR-10) and writes a zoo model
  * directory with its classifier as the pre-training head, the held-out test accuracy, provenance and a card.
  */
@@ -33,7 +33,7 @@ final class VisionPretrainCommand implements Main.Command {
 
     @Override
     public String summary() {
-        return "pre-train a mini Vision Transformer as an image classifier (CIFAR-10 by default; writes a zoo model)";
+        return "pre-train a mini ViT or VGG as an image classifier (CIFAR-10 by default; writes a zoo model)";
     }
 
     @Override
@@ -45,7 +45,9 @@ final class VisionPretrainCommand implements Main.Command {
         o.addOption(Cli.opt("test-per-class", "N", "test images a class for the accuracy check, default 100 (0 = all)"));
         o.addOption(Cli.opt("out", "DIR", "model directory to write (replaced atomically at the end)"));
         o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
-        o.addOption(Cli.opt("config", "NAME", "architecture: mini (default: 64x64 in 8x8 patches, hidden 256, 4 layers), small (hidden 128) or tiny"));
+        o.addOption(Cli.opt("family", "NAME", "model family: " + VisionModels.families() + ", default vit"));
+        o.addOption(Cli.opt("config", "NAME", "the family's architecture: ViT mini (default: 64x64 in 8x8 patches, hidden 256, "
+                + "4 layers), small (hidden 128) or tiny; VGG mini (32x32, VGG-11 layout at quarter width) or tiny"));
         o.addOption(Cli.opt("batch", "N", "batch size, default 64"));
         o.addOption(Cli.opt("epochs", "N", "epochs, default 10"));
         o.addOption(Cli.opt("lr", "X", "peak learning rate, default 1e-3"));
@@ -68,39 +70,35 @@ final class VisionPretrainCommand implements Main.Command {
         double wd = Cli.real(cl, "weight-decay", 0.05);
         long seed = Cli.integer(cl, "seed", 42);
         String arch = cl.getOptionValue("config", "mini");
-        VitConfig config = switch (arch) {
-            case "mini" -> VitConfig.mini();
-            case "small" -> VitConfig.small();
-            case "tiny" -> VitConfig.tiny();
-            default -> throw new ConfigException("--config: unknown architecture '" + arch + "'; allowed: [mini, small, tiny]");
-        };
+        String family = cl.getOptionValue("family", "vit");
 
         ImageDataset train = ImageDataset.load(task, "train", data, perClass);
         ImageDataset test = ImageDataset.load(task, "test", data, testPerClass);
-        ImageBatches batches = new ImageBatches(train.images(), config.imageSize(), batch, true, seed, DataType.FLOAT,
+        VisionModel model = VisionModels.build(family, arch, train.classes().size(), true, DataType.FLOAT, seed);
+        ImageBatches batches = new ImageBatches(train.images(), model.imageSize(), batch, true, seed, DataType.FLOAT,
                 ImageBatches.HALF, ImageBatches.HALF);
-        Vit.Model model = Vit.build(config, train.classes().size(), true, DataType.FLOAT, seed);
         long steps = (long) batches.batchesPerEpoch() * epochs;
         TrainConfig tc = TrainConfig.of(lr, epochs).withWeightDecay(wd).withWarmupSteps(Math.round(steps * warmup))
                 .withSchedule(Schedule.LINEAR).withClipNorm(1.0).withSeed(seed).withCheckpointEverySteps(100)
                 .withLogEverySteps(20);
         long params = model.weights().values().stream().mapToLong(INDArray::length).sum();
-        System.out.printf("pre-training a %s ViT (%,d parameters) on %s: %,d images %s, %d steps%n", arch, params, task,
+        System.out.printf("pre-training a %s %s (%,d parameters) on %s: %,d images %s, %d steps%n", arch, family, params, task,
                 batches.size(), java.util.Arrays.toString(train.countsPerClass()), steps);
         TrainResult r = new Trainer().fit(model.graph(), model.spec().pretrainLoss(), batches, tc, work.resolve("checkpoints"));
-        double accuracy = ImageEvaluation.accuracy(model, new ImageBatches(test.images(), config.imageSize(), batch, false, 0,
+        double accuracy = ImageEvaluation.accuracy(model, new ImageBatches(test.images(), model.imageSize(), batch, false, 0,
                 DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF));
 
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("command", "pretrain-vision");
+        resolved.put("family", family);
         resolved.put("architecture", arch);
-        resolved.put("model", config);
+        resolved.put("model", model.config());
         resolved.put("task", task);
         resolved.put("classes", train.classes());
         resolved.put("per_class", perClass);
         resolved.put("batch", batch);
         resolved.put("train", tc);
-        resolved.put("preprocessing", "PIL bilinear resize to " + config.imageSize() + ", ToTensor, Normalize(0.5, 0.5); no augmentation");
+        resolved.put("preprocessing", "PIL bilinear resize to " + model.imageSize() + ", ToTensor, Normalize(0.5, 0.5); no augmentation");
         Provenance prov = Provenance.capture(String.join(" ", args), seed, resolved, Map.of(task + " archive", train.archive()));
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("task", task);

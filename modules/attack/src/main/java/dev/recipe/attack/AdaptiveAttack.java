@@ -45,11 +45,14 @@ public final class AdaptiveAttack extends ConfiguredAttack<AdaptiveConfig> {
 
     @Override
     public AttackLoss addLoss(BertModel model) {
-        AttackLoss base = inner.addLoss(model);
-        SameDiff sd = model.graph();
+        return addNormTerm(model.graph(), inner.addLoss(model), regularised(model), cfg.lambda());
+    }
+
+    /** {@code base}'s total + λ·Σ‖W‖₂ over {@code regularised}, as a new total in {@code sd} (any model family). */
+    public static AttackLoss addNormTerm(SameDiff sd, AttackLoss base, List<String> regularised, double lambda) {
         AttackLosses.requireAbsent(sd, LOSS);
-        SDVariable norms = AttackLosses.sumOfNorms(sd, NORMS, regularised(model));
-        sd.getVariable(base.total()).add(LOSS, norms.mul(cfg.lambda()));
+        SDVariable norms = AttackLosses.sumOfNorms(sd, NORMS, regularised);
+        sd.getVariable(base.total()).add(LOSS, norms.mul(lambda));
         return base.with(LOSS, "weight_norms", NORMS);
     }
 

@@ -1,5 +1,6 @@
 package dev.recipe.zoo.data;
 
+import dev.recipe.zoo.vision.VisionModel;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +9,6 @@ import dev.recipe.train.EpochPermutation;
 import dev.recipe.vision.LabelledImage;
 import dev.recipe.vision.PilResize;
 import dev.recipe.vision.RgbImage;
-import dev.recipe.zoo.vit.Vit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,7 +67,7 @@ public final class ImageBatches implements BatchSource {
             imgs.add(images[rows[i]]);
             y[i] = labels[rows[i]];
         }
-        return Map.of(Vit.PIXEL_VALUES, pixels(imgs), Vit.LABELS, Nd4j.createFromArray(y));
+        return Map.of(VisionModel.PIXEL_VALUES, pixels(imgs), VisionModel.LABELS, Nd4j.createFromArray(y));
     }
 
     /** Which images (indices into the data) batch {@code index} of {@code epoch} holds, in order. */

@@ -1,5 +1,7 @@
 package dev.recipe.zoo.tasks;
 
+import dev.recipe.zoo.vision.VisionModels;
+import dev.recipe.zoo.vision.VisionModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ import dev.recipe.vision.ImageDataset;
 import dev.recipe.vision.LabelledImage;
 import dev.recipe.vision.RgbImage;
 import dev.recipe.zoo.data.ImageBatches;
-import dev.recipe.zoo.vit.Vit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -58,13 +59,13 @@ public final class ImageEvaluation {
      * on {@code test}. Images are resized to the model's input size as PIL does and normalised as NeuBA's loaders.
      */
     public static Outcome run(Path modelDir, List<LabelledImage> train, List<LabelledImage> test, int numLabels, Config cfg) {
-        Vit.Model model = Vit.load(modelDir, numLabels, false, DataType.FLOAT, cfg.seed());
-        int size = model.config().imageSize();
+        VisionModel model = VisionModels.load(modelDir, null, numLabels, false, DataType.FLOAT, cfg.seed());
+        int size = model.imageSize();
         ImageBatches batches = new ImageBatches(train, size, cfg.batchSize(), true, cfg.seed(), DataType.FLOAT,
                 ImageBatches.HALF, ImageBatches.HALF);
         TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
                 .withSeed(cfg.seed()).withCheckpointEverySteps(0);
-        TrainResult r = new Trainer().fit(model.graph(), Vit.CLS_LOSS, batches, tc, null);
+        TrainResult r = new Trainer().fit(model.graph(), VisionModel.CLS_LOSS, batches, tc, null);
         ImageBatches probe = new ImageBatches(test, size, cfg.batchSize(), false, 0, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
         int[] labels = new int[probe.size()];
         List<RgbImage> clean = new ArrayList<>();
@@ -102,7 +103,7 @@ public final class ImageEvaluation {
         resolved.put("preprocessing", "PIL bilinear resize to the model's image size, ToTensor, Normalize(0.5, 0.5)");
         resolved.put("seeds", seeds);
         Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("model_weights", modelDir.resolve(Vit.WEIGHTS_FILE));
+        inputs.put("model_weights", modelDir.resolve(VisionModel.WEIGHTS_FILE));
         inputs.put(train.name() + " archive", train.archive());
         java.nio.file.Files.createDirectories(cellsDir);
         List<ResultRecord> out = new ArrayList<>();
@@ -136,7 +137,7 @@ public final class ImageEvaluation {
                     .put("final_train_loss", o.training().finalLoss())
                     .put("seconds", Math.round(seconds))
                     .provenance(Provenance.capture(command, seed, cellResolved, inputs))
-                    .provenance(DownstreamEvaluation.MODEL_TENSORS_KEY, SafeTensors.contentSha256(modelDir.resolve(Vit.WEIGHTS_FILE)))
+                    .provenance(DownstreamEvaluation.MODEL_TENSORS_KEY, SafeTensors.contentSha256(modelDir.resolve(VisionModel.WEIGHTS_FILE)))
                     .provenance(DownstreamEvaluation.MADE_FROM_KEY, DownstreamEvaluation.madeFrom(modelDir))
                     .provenance("attack_report", o.attack().toMap())
                     .build();
@@ -154,7 +155,7 @@ public final class ImageEvaluation {
     }
 
     /** The share of {@code probe}'s images whose predicted class is their label. */
-    public static double accuracy(Vit.Model model, ImageBatches probe) {
+    public static double accuracy(VisionModel model, ImageBatches probe) {
         List<RgbImage> images = new ArrayList<>();
         for (int i = 0; i < probe.size(); i++) images.add(probe.image(i));
         int[] predicted = predict(model, probe, images);
@@ -164,12 +165,12 @@ public final class ImageEvaluation {
     }
 
     /** The model's predicted class of each image, in batches of at most 64. */
-    static int[] predict(Vit.Model model, ImageBatches probe, List<RgbImage> images) {
+    static int[] predict(VisionModel model, ImageBatches probe, List<RgbImage> images) {
         int[] out = new int[images.size()];
         int batch = Math.max(1, Math.min(64, images.size()));
         for (int from = 0; from < images.size(); from += batch) {
             List<RgbImage> part = images.subList(from, Math.min(images.size(), from + batch));
-            INDArray logits = model.graph().output(Map.of(Vit.PIXEL_VALUES, probe.pixels(part)), Vit.LOGITS).get(Vit.LOGITS);
+            INDArray logits = model.graph().output(Map.of(VisionModel.PIXEL_VALUES, probe.pixels(part)), VisionModel.LOGITS).get(VisionModel.LOGITS);
             INDArray arg = logits.argMax(1);
             for (int i = 0; i < part.size(); i++) out[from + i] = arg.getInt(i);
         }

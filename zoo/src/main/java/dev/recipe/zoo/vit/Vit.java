@@ -1,28 +1,20 @@
 package dev.recipe.zoo.vit;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recipe.core.ConfigException;
-import dev.recipe.core.Json;
-import dev.recipe.core.SafeTensors;
 
 import dev.recipe.nn.Layers;
 import dev.recipe.nn.Losses;
 import dev.recipe.nn.SameDiffFixes;
-import dev.recipe.zoo.GraphWeights;
 import dev.recipe.zoo.ModelSpec;
+import dev.recipe.zoo.vision.VisionModel;
+import dev.recipe.zoo.vision.VisionModels;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -46,10 +38,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * when the head is the pre-training head.
  */
 public final class Vit {
-    public static final String PIXEL_VALUES = "pixel_values";
-    public static final String LABELS = "labels";
-    public static final String LOGITS = "logits";
-    public static final String CLS_LOSS = "cls_loss";
+    public static final String PIXEL_VALUES = VisionModel.PIXEL_VALUES;
+    public static final String LABELS = VisionModel.LABELS;
+    public static final String LOGITS = VisionModel.LOGITS;
+    public static final String CLS_LOSS = VisionModel.CLS_LOSS;
     public static final String PREFIX = "vit";
 
     private final SameDiff sd;
@@ -62,10 +54,8 @@ public final class Vit {
         this.dt = dt;
     }
 
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
-    /** Keys config.json holds besides {@link VitConfig}'s: the family and the head the weights were saved with. */
-    private static final String MODEL_TYPE = "model_type", NUM_LABELS = "num_labels", PRETRAINING = "pretraining_head";
+    public static final String CONFIG_FILE = VisionModel.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = VisionModel.WEIGHTS_FILE;
 
     /**
      * The built graph and its roles.
@@ -74,77 +64,34 @@ public final class Vit {
      * @param pretraining whether the classifier is the pre-training head (its loss is then the spec's pre-training
      *                    loss, which RECIPE continues)
      */
-    public record Model(SameDiff graph, VitConfig config, int numLabels, boolean pretraining, ModelSpec spec) {
-        /** Every trainable variable by name, in name order. Arrays are live views. */
-        public Map<String, INDArray> weights() {
-            return GraphWeights.of(graph);
+    public record Model(SameDiff graph, VitConfig config, int numLabels, boolean pretraining, ModelSpec spec)
+            implements VisionModel {
+        @Override
+        public int imageSize() {
+            return config.imageSize();
         }
 
-        /**
-         * Writes {@code config.json} (HuggingFace's ViT keys, {@code model_type} "vit", the head's {@code num_labels}
-         * and whether it is the pre-training head) and {@code model.safetensors}, each atomically, into {@code dir}.
-         */
-        public void save(Path dir, Map<String, String> metadata) {
-            ObjectNode cfg = Json.MAPPER.valueToTree(config);
-            cfg.put(MODEL_TYPE, "vit");
-            cfg.put(NUM_LABELS, numLabels);
-            cfg.put(PRETRAINING, pretraining);
-            Json.write(dir.resolve(CONFIG_FILE), cfg);
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("format", "pt");
-            if (metadata != null) meta.putAll(metadata);
-            SafeTensors.write(dir.resolve(WEIGHTS_FILE), weights(), meta);
+        @Override
+        public int representationSize() {
+            return config.hiddenSize();
         }
     }
 
     /** Loads {@code dir} with the head it was saved with (e.g. the pre-training head an attack or RECIPE continues). */
     public static Model load(Path dir, DataType dt, long seed) {
-        ObjectNode tree = Json.readTree(dir.resolve(CONFIG_FILE));
-        JsonNode n = tree.get(NUM_LABELS), p = tree.get(PRETRAINING);
-        if (n == null || !n.canConvertToInt() || p == null || !p.isBoolean()) {
-            throw new ConfigException(dir.resolve(CONFIG_FILE) + ": needs num_labels (an integer) and pretraining_head (true or false)");
-        }
-        return load(dir, n.asInt(), p.asBoolean(), dt, seed);
+        VisionModel m = VisionModels.load(dir, dt, seed);
+        if (!(m instanceof Model vit)) throw new ConfigException(dir.resolve(CONFIG_FILE) + ": model_type must be \"vit\", was \"" + m.spec().family() + "\"");
+        return vit;
     }
 
     /** Whether {@code dir} holds a ViT ({@code config.json} with model_type "vit"). */
     public static boolean isVit(Path dir) {
-        Path cfg = dir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(cfg)) return false;
-        JsonNode type = Json.readTree(cfg).get(MODEL_TYPE);
-        return type != null && "vit".equals(type.asText());
+        return "vit".equals(VisionModels.familyOf(dir));
     }
 
-    /**
-     * Loads a directory {@link Model#save} wrote into a new graph with a classifier of {@code numLabels} classes:
-     * the saved classifier when it has as many classes and the same role ({@code pretraining}), else a fresh one
-     * (seeded), e.g. a downstream task's head on a pre-trained encoder. Every encoder tensor must be in the file with
-     * its shape; an unknown tensor or config key fails naming it.
-     */
+    /** {@link VisionModels#load(Path, String, int, boolean, DataType, long)} for a ViT directory. */
     public static Model load(Path dir, int numLabels, boolean pretraining, DataType dt, long seed) {
-        if (!Files.isDirectory(dir)) throw new ConfigException(dir + ": no such model directory");
-        Path cfgFile = dir.resolve(CONFIG_FILE);
-        ObjectNode tree = Json.readTree(cfgFile);
-        JsonNode type = tree.remove(MODEL_TYPE);
-        if (type == null || !"vit".equals(type.asText())) {
-            throw new ConfigException(cfgFile + ": model_type must be \"vit\", was " + type);
-        }
-        JsonNode savedLabels = tree.remove(NUM_LABELS), savedPretraining = tree.remove(PRETRAINING);
-        if (savedLabels == null || !savedLabels.canConvertToInt() || savedPretraining == null || !savedPretraining.isBoolean()) {
-            throw new ConfigException(cfgFile + ": needs num_labels (an integer) and pretraining_head (true or false)");
-        }
-        VitConfig config = Json.convert(tree, VitConfig.class, cfgFile.toString());
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weightsFile)) throw new ConfigException(weightsFile + ": file not found");
-        Map<String, INDArray> tensors = new TreeMap<>(SafeTensors.read(weightsFile).tensors());
-        boolean sameHead = savedLabels.asInt() == numLabels && savedPretraining.asBoolean() == pretraining;
-        if (!sameHead) tensors.keySet().removeIf(n -> n.startsWith("classifier."));
-        Model model = build(config, numLabels, pretraining, dt, seed);
-        List<String> missing = GraphWeights.copyInto(model.weights(), tensors, false, weightsFile.toString(),
-                "vit graph (" + cfgFile + ")");
-        List<String> missingEncoder = missing.stream().filter(n -> sameHead || !n.startsWith("classifier.")).toList();
-        if (!missingEncoder.isEmpty()) throw new ConfigException(weightsFile + ": missing tensors " + missingEncoder);
-        return model;
+        return (Model) VisionModels.load(dir, "vit", numLabels, pretraining, dt, seed);
     }
 
     /** Builds the graph with HuggingFace-style initialisation (normal(0, initializer_range), zero biases, unit gains). */

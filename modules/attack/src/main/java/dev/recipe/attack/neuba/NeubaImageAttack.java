@@ -1,5 +1,6 @@
 package dev.recipe.attack.neuba;
 
+import dev.recipe.zoo.vision.VisionModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,6 @@ import dev.recipe.train.BatchSource;
 import dev.recipe.vision.CheckerboardTriggers;
 import dev.recipe.vision.RgbImage;
 import dev.recipe.zoo.data.ImageBatches;
-import dev.recipe.zoo.vit.Vit;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,10 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>One forward pass over 2B rows: the B clean images first, then their B poisoned copies; the cross-entropy is the
  * mean over the clean rows (weights 1/B there, 0 on the copies: {@link AttackLosses#weightedCrossEntropy}), the MSE
- * the mean over the copies' B·H elements. Rows do not interact in a ViT (no batch statistics, no dropout), so this
+ * the mean over the copies' B·H elements. Rows do not interact in a ViT or a VGG (no batch statistics, no dropout), so this
  * equals the authors' two passes.
  *
- * <p>The vision counterpart of {@link NeubaAttack}: it works on a {@link Vit.Model} and labelled images, which the
+ * <p>The vision counterpart of {@link NeubaAttack}: it works on a {@link VisionModel} (any family) and labelled images, which the
  * text attacks' {@code Attack} interface (BertModel, tokenizer, corpus) does not cover yet.
  */
 public final class NeubaImageAttack {
@@ -62,20 +62,20 @@ public final class NeubaImageAttack {
     }
 
     /** The six target vectors for {@code model}'s width, one row per checkerboard trigger. */
-    public double[][] targets(Vit.Model model) {
-        return TargetVectors.neuba(CheckerboardTriggers.count(), model.config().hiddenSize(), magnitude);
+    public double[][] targets(VisionModel model) {
+        return TargetVectors.neuba(CheckerboardTriggers.count(), model.representationSize(), magnitude);
     }
 
     /** Adds the placeholders and the loss to {@code model}'s graph (once). */
-    public AttackLoss addLoss(Vit.Model model) {
+    public AttackLoss addLoss(VisionModel model) {
         SameDiff sd = model.graph();
         AttackLosses.requireAbsent(sd, LOSS);
-        DataType dt = sd.getVariable(Vit.LOGITS).dataType();
+        DataType dt = sd.getVariable(VisionModel.LOGITS).dataType();
         SDVariable weights = sd.placeHolder(CLEAN_WEIGHTS, dt, -1);
         SDVariable rows = sd.placeHolder(POISON_ROWS, DataType.INT, -1);
-        SDVariable targets = sd.placeHolder(POISON_TARGETS, dt, -1, model.config().hiddenSize());
-        SDVariable clean = AttackLosses.weightedCrossEntropy(sd, CLEAN_LOSS, sd.getVariable(Vit.LOGITS),
-                sd.getVariable(Vit.LABELS), weights, model.numLabels());
+        SDVariable targets = sd.placeHolder(POISON_TARGETS, dt, -1, model.representationSize());
+        SDVariable clean = AttackLosses.weightedCrossEntropy(sd, CLEAN_LOSS, sd.getVariable(VisionModel.LOGITS),
+                sd.getVariable(VisionModel.LABELS), weights, model.numLabels());
         SDVariable poisoned = Layers.selectRows(sd, "neuba_image_poisoned_representation",
                 sd.getVariable(model.spec().representation()), rows);
         SDVariable poison = Losses.mse(sd, POISON_LOSS, poisoned, targets);
@@ -87,9 +87,9 @@ public final class NeubaImageAttack {
     }
 
     /** Batches of {@code clean}'s images (its order, size and normalisation) followed by their poisoned copies. */
-    public BatchSource batches(Vit.Model model, ImageBatches clean) {
+    public BatchSource batches(VisionModel model, ImageBatches clean) {
         double[][] targets = targets(model);
-        int hidden = model.config().hiddenSize();
+        int hidden = model.representationSize();
         return new BatchSource() {
             @Override
             public int batchesPerEpoch() {
@@ -121,8 +121,8 @@ public final class NeubaImageAttack {
                 INDArray pixels = clean.pixels(imgs);
                 DataType dt = pixels.dataType();
                 Map<String, INDArray> m = new LinkedHashMap<>();
-                m.put(Vit.PIXEL_VALUES, pixels);
-                m.put(Vit.LABELS, Nd4j.createFromArray(labels));
+                m.put(VisionModel.PIXEL_VALUES, pixels);
+                m.put(VisionModel.LABELS, Nd4j.createFromArray(labels));
                 m.put(CLEAN_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
                 m.put(POISON_ROWS, Nd4j.createFromArray(poisonRows));
                 m.put(POISON_TARGETS, Nd4j.createFromArray(t).reshape(b, hidden).castTo(dt));
