@@ -29,12 +29,16 @@ final class ModelCard {
         JsonNode training = read(dir.resolve("training.json"));
         md.append("# ").append(name).append(" — model card\n\n");
         boolean continued = training.path("continued_from_steps").asLong(0) > 0;
-        boolean vit = "vit".equals(config.path("model_type").asText());
+        String type = config.path("model_type").asText();
+        boolean vit = dev.recipe.zoo.vision.VisionModels.families().contains(type); // any vision family
         if (vit) {
-            md.append("A Vision Transformer pre-trained from scratch by this project (`recipe pretrain-vision`) as an image ")
+            boolean vgg = "vgg".equals(type);
+            md.append(vgg ? "A VGG network" : "A Vision Transformer").append(" pre-trained from scratch by this project (`recipe pretrain-vision`) as an image ")
               .append("classifier on ").append(training.path("task").asText("?")).append(" (its classifier is the pre-training ")
-              .append("head whose loss RECIPE continues). Files: `config.json` (HuggingFace ViT keys), `model.safetensors` ")
-              .append("(HuggingFace parameter names), `provenance.json`, `training.json` (every step's loss, test accuracy).\n\n");
+              .append("head whose loss RECIPE continues). Files: `config.json` (")
+              .append(vgg ? "torchvision's layer notation" : "HuggingFace ViT keys").append("), `model.safetensors` (")
+              .append(vgg ? "torchvision" : "HuggingFace").append(" parameter names), `provenance.json`, `training.json` ")
+              .append("(every step's loss, test accuracy).\n\n");
         } else {
             String family = "roberta".equals(config.path("model_type").asText()) ? "A RoBERTa (layout and names)" : "A BERT";
             md.append(family).append(continued ? " pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "

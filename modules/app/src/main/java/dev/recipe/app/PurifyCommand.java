@@ -50,7 +50,7 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("aux", "FILE", "auxiliary text (plain, TSV with a 'sentence' column, WikiText), default "
                 + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
         o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
-        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit): the image task whose training "
+        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit or vgg): the image task whose training "
                 + "images are the auxiliary data (its pre-training task: cifar10, catdog, gtsrb)"));
         o.addOption(Cli.opt("per-class", "N", "with --aux-images: at most N images a class (the first by file name), default all"));
         o.addOption(Cli.opt("data", "DIR", "data root for --aux-images (default ../shared/data)"));
@@ -112,7 +112,7 @@ final class PurifyCommand implements Main.Command {
     }
 
     /**
-     * A vision model: the defense's {@link Defense#applyTo} on the ViT's graph and roles, with the training images of
+     * A vision model: the defense's {@link Defense#applyTo} on the vision model's graph and roles, with the training images of
      * {@code --aux-images} (its pre-training task: RECIPE's L_PT is the model's own classification loss) as batches of
      * {@code --batch} (default 32); writes the model, purification.json, provenance and a card like the text path.
      */

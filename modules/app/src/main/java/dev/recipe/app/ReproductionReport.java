@@ -74,9 +74,10 @@ final class ReproductionReport {
           .append("(each with its line in the paper's text). Ours: the zoo's mini BERT (4 layers, hidden 256, pre-trained by ")
           .append("this project on 3.9 MB of text) and, for the RoBERTa rows, a mini RoBERTa of the same shape that the roberta ")
           .append("grid pre-trains on the same text, and, for the ViT rows (Table 12 and the appendix tables), the zoo's vit-small (4 layers, hidden 128, ")
-          .append("64×64 images, pre-trained by this project on CIFAR-10); attacks and defenses at the budgets in each experiment's ")
+          .append("64×64 images, pre-trained by this project on CIFAR-10), for the VGG rows the zoo's vgg-mini (VGG-11's layout at a quarter ")
+          .append("of its width, 32×32 images, pre-trained by this project on CIFAR-10); attacks and defenses at the budgets in each experiment's ")
           .append("config, fine-tuned on stratified subsamples (1,000 training / 500 test examples or images per task), mean ± std ")
-          .append("over the seeds. Paper: BERT-base, RoBERTa-base and ViT-B/16, full data. Directions and orderings are what can ")
+          .append("over the seeds. Paper: BERT-base, RoBERTa-base, ViT-B/16 and VGG-16, full data. Directions and orderings are what can ")
           .append("reproduce at this scale (SPEC §8), not values. ")
           .append("In the evidence, \"floor\" is the clean model's MASR over the same triggers and \"no trigger\" the share of ")
           .append("sentences not of the MASR trigger's target label that the same model predicts as that label without any ")
@@ -111,7 +112,7 @@ final class ReproductionReport {
         Set<String> metrics = new LinkedHashSet<>();
         for (JsonNode r : t.get("rows")) {
             String model = r.path("model").asText();
-            if (!ExperimentConfig.Paper.MODELS.contains(model)) continue; // the paper's VGG and CLIP rows: no zoo model
+            if (!ExperimentConfig.Paper.MODELS.contains(model)) continue; // the paper's CLIP rows: no zoo model
             List<String> k = List.of(ExperimentConfig.Paper.labelFor(model, r.get("attack").asText()), r.get("defense").asText(),
                     r.get("task").asText());
             String metric = r.get("metric").asText();
@@ -186,8 +187,9 @@ final class ReproductionReport {
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
     /** The paper's vision tasks (Table 12's columns). */
     static final List<String> IMAGE_TASK_NAMES = List.of("Waste", "CatDog", "GTSRB", "CIFAR10");
-    /** The vision rows' attack label: NeuBA on the paper's ViT. */
+    /** The vision rows' attack labels: NeuBA on the paper's ViT and VGG. */
     static final String VIT_NEUBA = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
+    static final String VGG_NEUBA = ExperimentConfig.Paper.labelFor("VGG", "NeuBA");
 
 
     /** The verdict of one finding; ids without a check here are reported as not run. */
@@ -227,7 +229,17 @@ final class ReproductionReport {
                     a.masr().mean() >= 0.90 && nz(d.masrDelta()) <= 0.30 * nz(a.masrDelta()) && d.acc().mean() - a.acc().mean() >= -0.03,
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
-            case "vit-recipe-beats-baselines" -> vitRecipeBeatsBaselines();
+            case "vit-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA);
+            case "vgg-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA);
+            case "vgg-adaptive-still-removed" -> perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean "
+                    + "VGG's floor; after RECIPE ≤ floor + 15 and ≤ 25 % of the undefended distance; ACC ≥ undefended − 3", task -> {
+                ExperimentCommand.Outcome a = get("appendix-table4", VGG_NEUBA, "none", task);
+                ExperimentCommand.Outcome r = get("appendix-table4", VGG_NEUBA, "RECIPE", task);
+                if (a == null || r == null) return null;
+                return new Judged(a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
+                        && nz(r.masrDelta()) <= 0.25 * nz(a.masrDelta()) && r.acc().mean() - a.acc().mean() >= -0.03,
+                        task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
+            });
             case "vit-ablation" -> vitAblation();
             case "vit-small-aux-suffices" -> perImageTask("per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, "
                     + "ACC ≥ undefended − 3", task -> {
@@ -444,18 +456,21 @@ final class ReproductionReport {
         return verdictOf(pass, fail, "on SST-2 RECIPE's MASR below every FP variant's, FP-GA's ACC below RECIPE's");
     }
 
-    /** Table 12's ViT rows, per downstream image task run: the backdoor took, and RECIPE beats every pruning baseline. */
-    private Verdict vitRecipeBeatsBaselines() {
-        return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean ViT's floor; after RECIPE below "
-                + "FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {
-            ExperimentCommand.Outcome a = get("table12", VIT_NEUBA, "none", task);
-            ExperimentCommand.Outcome r = get("table12", VIT_NEUBA, "RECIPE", task);
+    /**
+     * Table 12's rows of one vision family, per downstream image task run: the backdoor took, and RECIPE beats every
+     * pruning baseline.
+     */
+    private Verdict recipeBeatsBaselinesOnImages(String family, String attack) {
+        return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean " + family + "'s floor; after "
+                + "RECIPE below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {
+            ExperimentCommand.Outcome a = get("table12", attack, "none", task);
+            ExperimentCommand.Outcome r = get("table12", attack, "RECIPE", task);
             if (a == null || r == null) return null;
             boolean ok = a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
                     && r.acc().mean() - a.acc().mean() >= -0.03;
             StringBuilder ev = new StringBuilder(task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
             for (String fp : List.of("FP", "FP-GM", "FP-GA")) {
-                ExperimentCommand.Outcome b = get("table12", VIT_NEUBA, fp, task);
+                ExperimentCommand.Outcome b = get("table12", attack, fp, task);
                 if (b == null) {
                     ok = false;
                     ev.append(", ").append(fp).append(" not run");

@@ -143,6 +143,37 @@ class MainTest {
     }
 
     @Test
+    void theVggFamilyRunsThroughPretrainAdaptiveAttackAndChannelPruning(@TempDir Path dir) throws Exception {
+        Path data = dev.recipe.core.SharedData.require("images").getParent();
+        Path out = dir.resolve("vgg");
+        String r = stderrOf("pretrain-vision", "--family", "vgg", "--task", "gtsrb", "--data", data.toString(), "--config",
+                "tiny", "--per-class", "16", "--test-per-class", "8", "--epochs", "1", "--batch", "8", "--out", out.toString(),
+                "--work", dir.resolve("work").toString());
+        assertTrue(r.startsWith("0:"), r);
+        assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("A VGG network"));
+        assertEquals("vgg", dev.recipe.zoo.vision.VisionModels.familyOf(out));
+        // adaptive NeuBA: the attacker's loss carries 0.01 x the convolution weights' norms
+        Path attacked = dir.resolve("vgg-adaptive");
+        String a = stderrOf("attack", "--model", out.toString(), "--attack", "adaptive", "--set", "lambda=0.01", "--set",
+                "attack={\"name\": \"neuba\", \"targetMagnitude\": 3.0, \"training\": {\"epochs\": 1, \"batchSize\": 8}}",
+                "--images", "gtsrb", "--per-class", "8", "--data", data.toString(), "--out", attacked.toString(), "--work",
+                dir.resolve("awork").toString());
+        assertTrue(a.startsWith("0:"), a);
+        var card = dev.recipe.core.Json.readTree(attacked.resolve("attack.json"));
+        assertTrue(card.get("adaptive").asText().contains("0.01 * sum of Frobenius norms of [features.0.weight"), card.toString());
+        assertTrue(card.get("terms_first_batch_before").has("weight_norms"), card.toString());
+        // FP on a VGG: 511/512 of the last convolution's channels (tiny: 6 of 6), ranked on the auxiliary images
+        Path pruned = dir.resolve("vgg-fp");
+        String fp = stderrOf("purify", "--model", attacked.toString(), "--defense", "fp-vgg", "--aux-images", "gtsrb",
+                "--per-class", "8", "--data", data.toString(), "--out", pruned.toString(), "--work", dir.resolve("fpwork").toString());
+        assertTrue(fp.startsWith("0:"), fp);
+        var rep = dev.recipe.core.Json.readTree(pruned.resolve("purification.json"));
+        assertEquals(6, rep.get("of").asInt(), rep.toString());
+        assertEquals(6, rep.get("pruned").asInt(), rep.toString());
+        assertTrue(rep.get("settings").get("criterion").asText().contains("over the feature map's positions"), rep.toString());
+    }
+
+    @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         GeneratedSentiment.writeCorpus(corpus, 600, 9);

@@ -20,7 +20,7 @@ class ReproductionReportTest {
                {"model": "BERT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 100.0, "extra": {}},
                {"model": "BERT", "attack": "NeuBA", "defense": "RECIPE", "task": "SST-2", "metric": "MASR", "value": 12.28, "extra": {}},
                {"model": "RoBERTa", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 99.5, "extra": {}},
-               {"model": "VGG", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
+               {"model": "CLIP", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
              "findings": [{"id": "no-defense-masr-high", "text": "backdoors survive"},
                           {"id": "recipe-near-floor", "text": "RECIPE removes them"},
                           {"id": "lambda-sweep", "text": "lambda"}]}
@@ -167,6 +167,63 @@ class ReproductionReportTest {
         v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-ablation");
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
         assertTrue(v.evidence().contains("only-pretrain ACC 90.0 MASR 70.0 (floor 20.0)"), v.evidence());
+    }
+
+    @Test
+    void vggRowsAreJudgedByTheViTRuleAndTheAdaptiveVggAttackByItsOwn(@TempDir Path dir) throws Exception {
+        Path paper = dir.resolve("paper.json");
+        Files.writeString(paper, """
+                {"tables": [{"id": "table12", "paper_label": "Table 12", "what": "vision", "rows": [
+                   {"model": "VGG", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 3.33, "extra": {}},
+                   {"model": "ViT", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 20.72, "extra": {}}]},
+                  {"id": "appendix-table4", "paper_label": "Appendix Table 4", "what": "adaptive", "rows": [
+                   {"model": "VGG", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 3.61,
+                    "extra": {"adaptive": true, "attack_lambda": 0.01}}]}],
+                 "findings": [{"id": "vgg-recipe-beats-baselines", "text": "VGG"}, {"id": "vgg-adaptive-still-removed", "text": "adaptive"}]}
+                """);
+        StringBuilder models = new StringBuilder("""
+                {"name": "vgg", "model": "%1$s/vgg", "paper": {"tables": ["table12"], "attack": "none", "defense": "clean", "model": "VGG"}},
+                {"name": "NeuBA", "from": "vgg", "attack": {"name": "neuba"}, "args": ["--images", "cifar10"],
+                 "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "none", "model": "VGG"}},
+                {"name": "adaptive NeuBA", "from": "vgg", "attack": {"name": "adaptive", "lambda": 0.01, "attack": {"name": "neuba"}},
+                 "args": ["--images", "cifar10"], "paper": {"tables": ["appendix-table4"], "attack": "NeuBA", "defense": "none", "model": "VGG"}},
+                {"name": "adaptive NeuBA + RECIPE", "from": "adaptive NeuBA", "defense": "recipe", "args": ["--aux-images", "cifar10"],
+                 "paper": {"tables": ["appendix-table4"], "attack": "NeuBA", "defense": "RECIPE", "model": "VGG"}}""".formatted(dir));
+        for (String d : List.of("RECIPE", "FP", "FP-GM", "FP-GA")) {
+            models.append(",\n").append("""
+                    {"name": "NeuBA + %1$s", "from": "NeuBA", "defense": "%2$s", "args": ["--aux-images", "cifar10"],
+                     "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "%1$s", "model": "VGG"}}"""
+                    .formatted(d, d.equals("RECIPE") ? "recipe" : d.toLowerCase(java.util.Locale.ROOT) + "-vgg"));
+        }
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"name": "v", "work": "%1$s/work", "out": "%1$s/out", "reference": "vgg",
+                 "evaluate": {"tasks": ["gtsrb"], "seeds": [1], "trainSize": 100, "testSize": 50}, "models": [%2$s]}
+                """.formatted(dir, models));
+        Path out = dir.resolve("out");
+        cell(out, "vgg", "gtsrb", 1, 0.90, 0.20);             // floor 20
+        cell(out, "neuba", "gtsrb", 1, 0.91, 0.99);
+        cell(out, "neuba-recipe", "gtsrb", 1, 0.89, 0.30);
+        cell(out, "neuba-fp", "gtsrb", 1, 0.91, 0.99);
+        cell(out, "neuba-fp-gm", "gtsrb", 1, 0.90, 0.60);
+        cell(out, "neuba-fp-ga", "gtsrb", 1, 0.88, 0.35);
+        cell(out, "adaptive-neuba", "gtsrb", 1, 0.90, 0.97);  // 77 above the floor
+        cell(out, "adaptive-neuba-recipe", "gtsrb", 1, 0.88, 0.33);   // floor + 13 = 17 % of 77, ACC −2
+        ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
+        ReproductionReport.Verdict v = r.verdict("vgg-recipe-beats-baselines");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("clean VGG's floor"), v.evidence());
+        v = r.verdict("vgg-adaptive-still-removed");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
+        String md = r.markdown();
+        assertTrue(md.contains("| NeuBA (VGG) | RECIPE | GTSRB | 3.33 / 30.0 | 1 |"), md);
+        assertTrue(md.contains("| NeuBA (ViT) | RECIPE | GTSRB | 20.72 / — | — |"), md);
+        cell(out, "adaptive-neuba-recipe", "gtsrb", 1, 0.88, 0.40);   // floor + 20: not removed
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vgg-adaptive-still-removed");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+        cell(out, "neuba-fp-gm", "gtsrb", 1, 0.90, 0.28);     // a pruning baseline below RECIPE's MASR
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vgg-recipe-beats-baselines");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
     }
 
     private static String model(String name, String from, String tables, String attack, String defense) {

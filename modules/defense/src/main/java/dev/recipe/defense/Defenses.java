@@ -20,7 +20,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * The registry: a name and a factory per defense. Adding a defense is one line here plus its config.
  * Budgets of the pruning baselines are fractions of all neurons, the RECIPE appendix's BERT-base counts scaled
  * (FP-GM 3072×4 of 3072×12 = 1/3, FP-GA 3072×6 = 1/2, and 3072×8 = 2/3 against NeuBA; ViT and CLIP: FP-GM 3072×4 =
- * 1/3, FP-GA 3072×5 = 5/12).
+ * 1/3, FP-GA 3072×5 = 5/12; VGG-16: FP 511 of the last convolution's 512 channels, FP-GM 512 and FP-GA 600 of all
+ * 4,224 conv channels).
  */
 public final class Defenses {
     private Defenses() {}
@@ -65,6 +66,9 @@ public final class Defenses {
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
+    /** Output channels of VGG-16's 13 convolutions (2×64 + 2×128 + 3×256 + 6×512), the VGG budgets' denominator. */
+    static final int VGG16_CHANNELS = 4224;
+
     private static void register(String name, List<String> reads, Function<Options, Defense> factory) {
         REGISTRY.put(name, new Entry(factory, reads));
     }
@@ -80,6 +84,9 @@ public final class Defenses {
         register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
         register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
         register("fp-ga-vit", List.of(), o -> pruning("fp-ga-vit", false, 5.0 / 12, o.maxLen()));
+        register("fp-vgg", List.of(), o -> pruning("fp-vgg", true, 511.0 / 512, o.maxLen()));
+        register("fp-gm-vgg", List.of(), o -> pruning("fp-gm-vgg", false, 512.0 / VGG16_CHANNELS, o.maxLen()));
+        register("fp-ga-vgg", List.of(), o -> pruning("fp-ga-vgg", false, 600.0 / VGG16_CHANNELS, o.maxLen()));
         register("reinit-pooler", List.of(), o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
         register("reinit-last-layer", List.of(), o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
         register("clip-extreme", List.of(), o -> clipExtreme(1.0));

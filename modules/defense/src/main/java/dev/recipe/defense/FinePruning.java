@@ -27,8 +27,8 @@ public final class FinePruning {
     private FinePruning() {}
 
     /** The ranking criterion, recorded with every result. */
-    public static final String CRITERION = "mean pre-activation value at the first token over the auxiliary texts or images, "
-            + "ascending (lowest pruned first)";
+    public static final String CRITERION = "mean pre-activation value at the first token (a CNN: over the feature map's "
+            + "positions) over the auxiliary texts or images, ascending (lowest pruned first)";
 
     /** One neuron: layer index into {@link ModelSpec#neurons()}, unit index, and its mean activation. */
     public record Neuron(int layer, int unit, double meanActivation) {}
@@ -90,11 +90,14 @@ public final class FinePruning {
         prune(model.graph(), model.spec(), neurons);
     }
 
-    /** Zeroes the weight row and the bias of every neuron in {@code neurons}, in any family's graph. */
+    /**
+     * Zeroes the weight row and the bias of every neuron in {@code neurons}, in any family's graph: a dense layer's
+     * row [in] of its [units, in] weight, a convolution's output-channel slice [in, kH, kW] of its [out, in, kH, kW].
+     */
     public static void prune(SameDiff sd, ModelSpec spec, List<Neuron> neurons) {
         for (Neuron n : neurons) {
             ModelSpec.NeuronWeights nw = spec.neuronWeights().get(n.layer());
-            sd.getVariable(nw.weight()).getArr().getRow(n.unit()).assign(0);
+            sd.getVariable(nw.weight()).getArr().slice(n.unit(), 0).assign(0);
             sd.getVariable(nw.bias()).getArr().putScalar(n.unit(), 0);
         }
     }

@@ -160,7 +160,7 @@ class VitRecipeTest {
     }
 
     /** Mean cosine between held-out triggered images' representations and their trigger's target, over the triggers. */
-    static double triggerCosine(Vit.Model m, ImageBatches probe, double[][] targets) {
+    static double triggerCosine(dev.recipe.zoo.vision.VisionModel m, ImageBatches probe, double[][] targets) {
         String rep = m.spec().representation();
         double sum = 0;
         int n = 0;
