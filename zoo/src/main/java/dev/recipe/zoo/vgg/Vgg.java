@@ -7,7 +7,6 @@ import java.util.List;
 import dev.recipe.core.ConfigException;
 import dev.recipe.nn.Layers;
 import dev.recipe.nn.Losses;
-import dev.recipe.nn.SameDiffFixes;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.vision.VisionModel;
 import dev.recipe.zoo.vision.VisionModels;
@@ -74,10 +73,7 @@ public final class Vgg {
      * std = sqrt(2 / (out·3·3))) with zero biases, the classifier normal(0, 0.01) with a zero bias.
      */
     public static Model build(VggConfig c, int numLabels, boolean pretraining, DataType dt, long seed) {
-        if (numLabels < 1) throw new ConfigException("numLabels must be >= 1, was " + numLabels);
-        SameDiffFixes.install();
-        Nd4j.getRandom().setSeed(seed);
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = VisionModels.newGraph(numLabels, seed);
         ModelSpec spec = new Vgg(sd, c, dt).define(numLabels, pretraining);
         return new Model(sd, c, numLabels, pretraining, spec);
     }

@@ -17,8 +17,11 @@ import dev.recipe.zoo.vgg.Vgg;
 import dev.recipe.zoo.vgg.VggConfig;
 import dev.recipe.zoo.vit.Vit;
 import dev.recipe.zoo.vit.VitConfig;
+import dev.recipe.nn.SameDiffFixes;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The vision families by {@code model_type} and what every one of them shares: the directory format (config.json with
@@ -93,6 +96,17 @@ public final class VisionModels {
                     + List.copyOf(f.presets().keySet()));
         }
         return f.build(config, numLabels, pretraining, dt, seed);
+    }
+
+    /**
+     * A new empty graph for a family's builder, with the project's SameDiff fixes installed and ND4J's random generator
+     * seeded (initial weights are drawn from it in definition order, so the same seed gives the same model).
+     */
+    public static SameDiff newGraph(int numLabels, long seed) {
+        if (numLabels < 1) throw new ConfigException("numLabels must be >= 1, was " + numLabels);
+        SameDiffFixes.install();
+        Nd4j.getRandom().setSeed(seed);
+        return SameDiff.create();
     }
 
     /** The {@code model_type} of a vision model directory, or null when {@code dir} holds none (e.g. a BERT). */

@@ -8,7 +8,6 @@ import dev.recipe.core.ConfigException;
 
 import dev.recipe.nn.Layers;
 import dev.recipe.nn.Losses;
-import dev.recipe.nn.SameDiffFixes;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.vision.VisionModel;
 import dev.recipe.zoo.vision.VisionModels;
@@ -84,11 +83,6 @@ public final class Vit {
         return vit;
     }
 
-    /** Whether {@code dir} holds a ViT ({@code config.json} with model_type "vit"). */
-    public static boolean isVit(Path dir) {
-        return "vit".equals(VisionModels.familyOf(dir));
-    }
-
     /** {@link VisionModels#load(Path, String, int, boolean, DataType, long)} for a ViT directory. */
     public static Model load(Path dir, int numLabels, boolean pretraining, DataType dt, long seed) {
         return (Model) VisionModels.load(dir, "vit", numLabels, pretraining, dt, seed);
@@ -96,10 +90,7 @@ public final class Vit {
 
     /** Builds the graph with HuggingFace-style initialisation (normal(0, initializer_range), zero biases, unit gains). */
     public static Model build(VitConfig c, int numLabels, boolean pretraining, DataType dt, long seed) {
-        if (numLabels < 1) throw new IllegalArgumentException("numLabels must be >= 1, was " + numLabels);
-        SameDiffFixes.install();
-        Nd4j.getRandom().setSeed(seed);
-        SameDiff sd = SameDiff.create();
+        SameDiff sd = VisionModels.newGraph(numLabels, seed);
         ModelSpec spec = new Vit(sd, c, dt).define(numLabels, pretraining);
         return new Model(sd, c, numLabels, pretraining, spec);
     }
