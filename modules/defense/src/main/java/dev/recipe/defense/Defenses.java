@@ -79,14 +79,16 @@ public final class Defenses {
         register("only-pretrain", RECIPE_OPTIONS, o -> recipe("only-pretrain", o.apply(RecipeConfig.faithful(8)).onlyPretrain()));
         register("only-regularisation", RECIPE_OPTIONS,
                 o -> recipe("only-regularisation", o.apply(RecipeConfig.faithful(8)).onlyRegularisation()));
-        register("fp", List.of(), o -> pruning("fp", true, 1.0, o.maxLen()));
-        register("fp-gm", List.of(), o -> pruning("fp-gm", false, 1.0 / 3, o.maxLen()));
-        register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, o.maxLen()));
-        register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, o.maxLen()));
-        register("fp-ga-vit", List.of(), o -> pruning("fp-ga-vit", false, 5.0 / 12, o.maxLen()));
-        register("fp-vgg", List.of(), o -> pruning("fp-vgg", true, 511.0 / 512, o.maxLen()));
-        register("fp-gm-vgg", List.of(), o -> pruning("fp-gm-vgg", false, 512.0 / VGG16_CHANNELS, o.maxLen()));
-        register("fp-ga-vgg", List.of(), o -> pruning("fp-ga-vgg", false, 600.0 / VGG16_CHANNELS, o.maxLen()));
+        register("fp", List.of(), o -> pruning("fp", true, 1.0, 0, o.maxLen()));
+        register("fp-gm", List.of(), o -> pruning("fp-gm", false, 1.0 / 3, 0, o.maxLen()));
+        register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, 0, o.maxLen()));
+        register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, 0, o.maxLen()));
+        register("fp-ga-vit", List.of(), o -> pruning("fp-ga-vit", false, 5.0 / 12, 0, o.maxLen()));
+        // the authors' 511 of VGG-16's 512 last-conv channels: every channel but one (a fraction would round up to all
+        // 256 of the mini VGG's, the "catastrophic decline" the authors avoided)
+        register("fp-vgg", List.of(), o -> pruning("fp-vgg", true, 1.0, 1, o.maxLen()));
+        register("fp-gm-vgg", List.of(), o -> pruning("fp-gm-vgg", false, 512.0 / VGG16_CHANNELS, 0, o.maxLen()));
+        register("fp-ga-vgg", List.of(), o -> pruning("fp-ga-vgg", false, 600.0 / VGG16_CHANNELS, 0, o.maxLen()));
         register("reinit-pooler", List.of(), o -> reinit("reinit-pooler", "\\.pooler\\.", o.seed() == null ? 50 : o.seed()));
         register("reinit-last-layer", List.of(), o -> reinit("reinit-last-layer", null, o.seed() == null ? 50 : o.seed()));
         register("clip-extreme", List.of(), o -> clipExtreme(1.0));
@@ -142,13 +144,18 @@ public final class Defenses {
         return m;
     }
 
-    static Defense pruning(String name, boolean lastLayerOnly, double fraction, int maxLen) {
+    /**
+     * @param fraction share of the scope's neurons pruned, rounded
+     * @param keep     neurons of the scope left unpruned whatever the fraction (0: none)
+     */
+    static Defense pruning(String name, boolean lastLayerOnly, double fraction, int keep, int maxLen) {
         return new Defense() {
             public String name() { return name; }
             public Map<String, Object> describe() {
                 Map<String, Object> m = new TreeMap<>();
                 m.put("scope", lastLayerOnly ? "last layer" : "global (all layers)");
                 m.put("fraction_of_scope", fraction);
+                if (keep > 0) m.put("kept_of_scope", keep);
                 m.put("criterion", FinePruning.CRITERION);
                 m.put("max_len", maxLen);
                 return m;
@@ -174,7 +181,8 @@ public final class Defenses {
                 int last = mean.length - 1;
                 List<Integer> layers = lastLayerOnly ? List.of(last) : null;
                 int scope = lastLayerOnly ? mean[last].length : java.util.Arrays.stream(mean).mapToInt(a -> a.length).sum();
-                List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, layers, (int) Math.round(scope * fraction));
+                int count = Math.min((int) Math.round(scope * fraction), scope - keep);
+                List<FinePruning.Neuron> chosen = FinePruning.lowest(mean, layers, count);
                 FinePruning.prune(sd, spec, chosen);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("pruned", chosen.size());
