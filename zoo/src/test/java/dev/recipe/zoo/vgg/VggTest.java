@@ -21,6 +21,9 @@ import dev.recipe.nn.Losses;
 import dev.recipe.zoo.ModelSpec;
 import dev.recipe.zoo.vision.VisionModel;
 import dev.recipe.zoo.vision.VisionModels;
+import static dev.recipe.zoo.Goldens.array;
+import static dev.recipe.zoo.Goldens.assertClose;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -31,14 +34,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class VggTest {
-    private static INDArray array(JsonNode node) {
-        JsonNode data = node.get("data");
-        double[] v = new double[data.size()];
-        for (int i = 0; i < v.length; i++) v[i] = data.get(i).asDouble();
-        long[] shape = new long[node.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = node.get("shape").get(i).asLong();
-        return Nd4j.createFromArray(v).reshape(shape);
-    }
 
     @Test
     void forwardMatchesTorchvisionsLayersWithTheSameWeights() throws Exception {
@@ -58,19 +53,11 @@ class VggTest {
         String conv0 = m.spec().neurons().get(0);
         Map<String, INDArray> out = m.graph().output(Map.of(VisionModel.PIXEL_VALUES, array(g.get("pixel_values"))),
                 VisionModel.LOGITS, m.spec().representation(), conv0);
-        assertClose(g.get("logits"), out.get(VisionModel.LOGITS), "logits");
-        assertClose(g.get("representation"), out.get(m.spec().representation()), "flattened features");
-        assertClose(g.get("conv0_channel_mean"), out.get(conv0), "conv 0 per-channel mean pre-activation (neurons)");
+        assertClose(g.get("logits").get("data"), out.get(VisionModel.LOGITS), "logits");
+        assertClose(g.get("representation").get("data"), out.get(m.spec().representation()), "flattened features");
+        assertClose(g.get("conv0_channel_mean").get("data"), out.get(conv0), "conv 0 per-channel mean pre-activation (neurons)");
     }
 
-    private static void assertClose(JsonNode expected, INDArray got, String what) {
-        double[] v = got.dup().data().asDouble();
-        JsonNode data = expected.get("data");
-        assertEquals(data.size(), v.length, what + ": size");
-        double worst = 0;
-        for (int i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - data.get(i).asDouble()));
-        assertTrue(worst < 1e-9, what + ": worst absolute difference " + worst);
-    }
 
     @Test
     void gradientsMatchFiniteDifferences() {

@@ -16,6 +16,9 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.nn.GradientCheck;
 import dev.recipe.nn.Losses;
 import dev.recipe.zoo.ModelSpec;
+import static dev.recipe.zoo.Goldens.array;
+import static dev.recipe.zoo.Goldens.assertClose;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -30,14 +33,6 @@ class VitTest {
         }
     }
 
-    private static INDArray array(JsonNode node) {
-        JsonNode data = node.get("data");
-        double[] v = new double[data.size()];
-        for (int i = 0; i < v.length; i++) v[i] = data.get(i).asDouble();
-        long[] shape = new long[node.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = node.get("shape").get(i).asLong();
-        return Nd4j.createFromArray(v).reshape(shape);
-    }
 
     @Test
     void forwardMatchesAPyTorchReferenceWithTheSameWeights() throws Exception {
@@ -64,13 +59,6 @@ class VitTest {
         assertClose(g.get("layer0_fc1").get("data"), out.get(fc1), "layer 0 fc1 (neurons)");
     }
 
-    private static void assertClose(JsonNode expected, INDArray got, String what) {
-        double[] v = got.dup().data().asDouble();
-        assertEquals(expected.size(), v.length, what + ": size");
-        double worst = 0;
-        for (int i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - expected.get(i).asDouble()));
-        assertTrue(worst < 1e-9, what + ": worst absolute difference " + worst);
-    }
 
     @Test
     void gradientsMatchFiniteDifferences() {
