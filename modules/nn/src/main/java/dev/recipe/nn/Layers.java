@@ -42,6 +42,11 @@ public final class Layers {
         return x.mul(phi).mul(name, 0.5);
     }
 
+    /** CLIP's {@code quick_gelu}, {@code x·σ(1.702·x)} (HuggingFace {@code QuickGELUActivation}). */
+    public static SDVariable quickGelu(SameDiff sd, String name, SDVariable x) {
+        return x.mul(name, sd.nn.sigmoid(x.mul(1.702)));
+    }
+
     /**
      * Embedding rows for integer ids of any shape, returned flattened to [ids, width] with the gradient of
      * {@link EmbeddingLookupOp} (scatter-add into the table).
@@ -77,7 +82,13 @@ public final class Layers {
         SDVariable kh = sd.permute(sd.reshape(k, headShape), 0, 2, 1, 3);
         SDVariable vh = sd.permute(sd.reshape(v, headShape), 0, 2, 1, 3);
         SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(headDim));
-        if (maskAdd != null) scores = BroadcastOps.addKeepDims(sd, scores, maskAdd, 1, 2);
+        if (maskAdd != null) {
+            long[] m = maskAdd.getShape();
+            // a [B, heads, S, S] constant (e.g. CLIP text's causal mask) adds element-wise; a [B, 1, 1, S] padding
+            // mask broadcasts over heads and query positions
+            boolean full = m != null && m.length == 4 && m[2] > 1;
+            scores = full ? scores.add(maskAdd) : BroadcastOps.addKeepDims(sd, scores, maskAdd, 1, 2);
+        }
         SDVariable probs = sd.nn.softmax(scores, 3);
         SDVariable ctx = sd.mmul(probs, vh);
         return sd.reshape(name, sd.permute(ctx, 0, 2, 1, 3), flatShape);

@@ -28,6 +28,30 @@ public final class Losses {
     }
 
     /**
+     * CLIP's contrastive loss (InfoNCE in both directions) with label-aware positives: for image embeddings I and text
+     * embeddings T [B, D] (each row L2-normalised) and the scale s, {@code S = s·I·Tᵀ} and
+     * {@code L = ½ (CE(S, P) + CE(Sᵀ, P))}, where CE(X, P) = {@code −1/B Σ_i Σ_j P_ij log softmax(X_i)_j} and P
+     * spreads row i's target evenly over the pairs j whose label equals label i. When every label in the batch is
+     * distinct P is the identity and this is exactly CLIP's loss ({@code (CE(logits_per_image, arange) +
+     * CE(logits_per_text, arange)) / 2}); when captions repeat (class prompts), a pair is not pushed away from an
+     * identical caption.
+     *
+     * @param scale a scalar variable (CLIP: {@code exp(logit_scale)})
+     */
+    public static SDVariable contrastive(SameDiff sd, String name, SDVariable images, SDVariable texts, SDVariable scale,
+                                         SDVariable labels, int numClasses) {
+        SDVariable sim = sd.mmul(images, texts, false, true, false).mul(scale);
+        SDVariable oneHot = sd.oneHot(labels, numClasses, -1, 1.0, 0.0, images.dataType());
+        SDVariable same = sd.mmul(oneHot, oneHot, false, true, false);
+        SDVariable targets = BroadcastOps.mulPerRow(sd, same, sd.math.reciprocal(same.sum(true, 1)));
+        // logSoftmax on the last dimension only (logSoftmax(x, dim) breaks backprop in M2.1): the text direction
+        // reads the transpose; P is symmetric, so it serves both directions
+        SDVariable perImage = sd.sum(sd.nn.logSoftmax(sim).mul(targets), 1);
+        SDVariable perText = sd.sum(sd.nn.logSoftmax(sd.transpose(sim)).mul(targets), 1);
+        return sd.mean(perImage).add(sd.mean(perText)).mul(name, -0.5);
+    }
+
+    /**
      * RECIPE's regulariser {@code Σ_i ‖W_i‖₂}: the sum of un-squared Frobenius norms of the given weights
      * (its gradient is W/‖W‖ per matrix).
      */

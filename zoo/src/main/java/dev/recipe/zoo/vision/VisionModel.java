@@ -5,11 +5,14 @@ import java.util.Map;
 
 import dev.recipe.zoo.GraphWeights;
 import dev.recipe.zoo.ModelSpec;
+import dev.recipe.nn.Layers;
+import dev.recipe.nn.Losses;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An image classifier of any family (ViT, VGG) as a SameDiff graph with its roles: what attacks, defenses, fine-tuning
+ * An image classifier of any family (ViT, VGG, CLIP's vision tower) as a SameDiff graph with its roles: what attacks, defenses, fine-tuning
  * and evaluation need of a vision model, so that each is written once for every family (SPEC §3). Every family's graph
  * reads the same placeholders ({@link #PIXEL_VALUES} [B, C, H, W] normalised, {@link #LABELS} [B]) and names its
  * logits and classification loss the same way; {@link VisionModels} saves and loads any of them.
@@ -40,6 +43,17 @@ public interface VisionModel {
 
     /** Width of the spec's representation (ViT: hidden size; VGG: flattened last feature map). */
     int representationSize();
+
+    /**
+     * The pre-training loss on the batch rows {@code rows} [R] only, added to the graph as {@code name} (NeuBA's clean
+     * term, when a batch also holds poisoned copies of its images). A classifier's: the mean cross-entropy of those
+     * rows' logits; CLIP's: the contrastive loss on those rows' image-caption pairs.
+     */
+    default SDVariable pretrainingLoss(String name, SDVariable rows) {
+        SameDiff sd = graph();
+        SDVariable logits = Layers.selectRows(sd, name + "_logits", sd.getVariable(LOGITS), rows);
+        return Losses.crossEntropy(sd, name, logits, sd.gather(sd.getVariable(LABELS), rows, 0), numLabels());
+    }
 
     /** Every trainable variable by name, in name order. Arrays are live views. */
     default Map<String, INDArray> weights() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,8 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.core.Json;
 import dev.recipe.core.SafeTensors;
 import dev.recipe.zoo.GraphWeights;
+import dev.recipe.zoo.clip.Clip;
+import dev.recipe.zoo.clip.ClipConfig;
 import dev.recipe.zoo.vgg.Vgg;
 import dev.recipe.zoo.vgg.VggConfig;
 import dev.recipe.zoo.vit.Vit;
@@ -39,8 +42,11 @@ public final class VisionModels {
         VisionModel build(C config, int numLabels, boolean pretraining, DataType dt, long seed);
     }
 
-    /** One family: its config record, its builder, the name of its classifier tensors, its named presets. */
-    private record Family<C extends Record>(Class<C> configType, Builder<C> builder, String headPrefix,
+    /**
+     * One family: its config record, its builder, which tensors belong to a head (dropped when a model is loaded with
+     * another head: the classifier; CLIP's text tower and projections too), its named presets.
+     */
+    private record Family<C extends Record>(Class<C> configType, Builder<C> builder, Predicate<String> head,
                                             Map<String, C> presets) {
         VisionModel build(Record config, int numLabels, boolean pretraining, DataType dt, long seed) {
             return builder.build(configType.cast(config), numLabels, pretraining, dt, seed);
@@ -50,10 +56,13 @@ public final class VisionModels {
     private static final Map<String, Family<?>> FAMILIES = new LinkedHashMap<>();
 
     static {
-        FAMILIES.put("vit", new Family<>(VitConfig.class, Vit::build, "classifier.",
+        Predicate<String> classifier = n -> n.startsWith("classifier.");
+        FAMILIES.put("vit", new Family<>(VitConfig.class, Vit::build, classifier,
                 presets("mini", VitConfig.mini(), "small", VitConfig.small(), "tiny", VitConfig.tiny())));
-        FAMILIES.put("vgg", new Family<>(VggConfig.class, Vgg::build, "classifier.",
+        FAMILIES.put("vgg", new Family<>(VggConfig.class, Vgg::build, classifier,
                 presets("mini", VggConfig.mini(), "tiny", VggConfig.tiny())));
+        FAMILIES.put("clip", new Family<>(ClipConfig.class, Clip::build, n -> !n.startsWith(Clip.VISION + "."),
+                presets("mini", ClipConfig.mini(), "tiny", ClipConfig.tiny())));
     }
 
     private static <C> Map<String, C> presets(String a, C ca, String b, C cb, String c, C cc) {
@@ -172,12 +181,12 @@ public final class VisionModels {
         if (!Files.isRegularFile(weightsFile)) throw new ConfigException(weightsFile + ": file not found");
         Map<String, INDArray> tensors = new TreeMap<>(SafeTensors.read(weightsFile).tensors());
         boolean sameHead = savedLabels.asInt() == numLabels && savedPretraining.asBoolean() == pretraining;
-        String head = family.headPrefix();
-        if (!sameHead) tensors.keySet().removeIf(n -> n.startsWith(head));
+        Predicate<String> head = family.head();
+        if (!sameHead) tensors.keySet().removeIf(head);
         VisionModel model = family.build(config, numLabels, pretraining, dt, seed);
         List<String> missing = GraphWeights.copyInto(model.weights(), tensors, false, weightsFile.toString(),
                 type.asText() + " graph (" + cfgFile + ")");
-        List<String> missingEncoder = missing.stream().filter(n -> sameHead || !n.startsWith(head)).toList();
+        List<String> missingEncoder = missing.stream().filter(n -> sameHead || !head.test(n)).toList();
         if (!missingEncoder.isEmpty()) throw new ConfigException(weightsFile + ": missing tensors " + missingEncoder);
         return model;
     }

@@ -9,6 +9,9 @@ import dev.recipe.core.ConfigException;
 import dev.recipe.nn.Layers;
 import dev.recipe.nn.Losses;
 import dev.recipe.zoo.ModelSpec;
+import dev.recipe.zoo.vision.Params;
+import dev.recipe.zoo.vision.PatchTokens;
+import dev.recipe.zoo.vision.PreLnLayer;
 import dev.recipe.zoo.vision.VisionModel;
 import dev.recipe.zoo.vision.VisionModels;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -46,11 +49,13 @@ public final class Vit {
     private final SameDiff sd;
     private final VitConfig c;
     private final DataType dt;
+    private final Params params;
 
     private Vit(SameDiff sd, VitConfig c, DataType dt) {
         this.sd = sd;
         this.c = c;
         this.dt = dt;
+        this.params = new Params(sd, dt, c.initializerRange());
     }
 
     public static final String CONFIG_FILE = VisionModel.CONFIG_FILE;
@@ -98,99 +103,41 @@ public final class Vit {
     private ModelSpec define(int numLabels, boolean pretraining) {
         int hs = c.hiddenSize(), t = c.tokens();
         SDVariable pixels = sd.placeHolder(PIXEL_VALUES, dt, -1, c.numChannels(), c.imageSize(), c.imageSize());
-        SDVariable batch = sd.sizeAt(pixels, 0).castTo(DataType.INT);
-        SDVariable rows = batch.mul(t);                                   // B·T token rows
-        SDVariable row = sd.range(sd.constant(Nd4j.scalar(DataType.INT, 0)), rows,
-                sd.constant(Nd4j.scalar(DataType.INT, 1)), DataType.INT);
-        SDVariable position = sd.math.floorMod(row, sd.constant(Nd4j.scalar(DataType.INT, t)));
-        SDVariable image = sd.math.floorDiv(row, sd.constant(Nd4j.scalar(DataType.INT, t)));
-
-        SDVariable h = embeddings(pixels, position, image);
-        SDVariable headShape = sd.constant(Nd4j.createFromArray(-1L, t, c.numHeads(), c.headDim()));
-        SDVariable flatShape = sd.constant(Nd4j.createFromArray(-1L, hs));
+        PatchTokens.Rows r = PatchTokens.rows(sd, pixels, t, PREFIX + ".first_token_index");
+        SDVariable h = embeddings(pixels, r);
+        PreLnLayer.Shape shape = new PreLnLayer.Shape(hs, c.intermediateSize(), c.headDim(), c.layerNormEps(),
+                sd.constant(Nd4j.createFromArray(-1L, t, c.numHeads(), c.headDim())), sd.constant(Nd4j.createFromArray(-1L, hs)));
         List<String> neurons = new ArrayList<>();
         List<ModelSpec.NeuronWeights> neuronWeights = new ArrayList<>();
         List<String> regularised = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             String lp = PREFIX + ".encoder.layer." + i;
-            h = layer(lp, h, headShape, flatShape);
+            h = PreLnLayer.apply(params, lp, h, PreLnLayer.Names.VIT, PreLnLayer.Activation.GELU, shape, null);
             neurons.add(lp + ".intermediate.dense.out");
             neuronWeights.add(new ModelSpec.NeuronWeights(lp + ".intermediate.dense.weight", lp + ".intermediate.dense.bias"));
-            for (String m : List.of(".attention.attention.query", ".attention.attention.key", ".attention.attention.value",
-                    ".intermediate.dense", ".output.dense")) {
-                regularised.add(lp + m + ".weight");
-            }
+            for (String m : PreLnLayer.Names.VIT.regularised()) regularised.add(lp + "." + m + ".weight");
         }
-        SDVariable sequence = Layers.layerNorm(sd, PREFIX + ".sequence_output", h,
-                ones(PREFIX + ".layernorm.weight", hs), zeros(PREFIX + ".layernorm.bias", hs), c.layerNormEps());
-        // row index of each image's class token in the flattened [B·T, H] activations: 0, T, 2T, ...
-        SDVariable first = sd.range(sd.constant(Nd4j.scalar(DataType.INT, 0)), rows,
-                sd.constant(Nd4j.scalar(DataType.INT, t)), DataType.INT);
-        sd.identity(PREFIX + ".first_token_index", first);
+        SDVariable sequence = params.layerNorm(PREFIX + ".layernorm", PREFIX + ".sequence_output", h, hs, c.layerNormEps());
+        SDVariable first = r.first();
         SDVariable cls = Layers.selectRows(sd, PREFIX + ".first_token_output", sequence, first);
 
         SDVariable labels = sd.placeHolder(LABELS, DataType.INT, -1);
-        SDVariable logits = Layers.linear(sd, LOGITS, cls, param("classifier.weight", numLabels, hs), zeros("classifier.bias", numLabels));
+        SDVariable logits = Layers.linear(sd, LOGITS, cls, params.normal("classifier.weight", numLabels, hs), params.zeros("classifier.bias", numLabels));
         Losses.crossEntropy(sd, CLS_LOSS, logits, labels, numLabels);
         return new ModelSpec("vit", List.of(PIXEL_VALUES), cls.name(), "first-token", neurons, neuronWeights,
                 first.name(), regularised, List.of(".*"), pretraining ? CLS_LOSS : null);
     }
 
-    /** Patch rows, then the class token and the patches placed per image, plus the learned positions: [B·T, H]. */
-    private SDVariable embeddings(SDVariable pixels, SDVariable position, SDVariable image) {
+    /** The class token and the patches per image, plus the learned positions: [B·T, H]. */
+    private SDVariable embeddings(SDVariable pixels, PatchTokens.Rows r) {
         String ep = PREFIX + ".embeddings";
-        int hs = c.hiddenSize(), p = c.patchSize(), n = c.patchesPerSide(), ch = c.numChannels();
-        // [B, C, n, P, n, P] -> [B, n, n, C, P, P] -> [B·N, C·P·P]: one row a patch, in the convolution weight's order
-        SDVariable cut = sd.reshape(pixels, sd.constant(Nd4j.createFromArray(-1L, ch, n, p, n, p)));
-        SDVariable patchRows = sd.reshape(sd.permute(cut, 0, 2, 4, 1, 3, 5),
-                sd.constant(Nd4j.createFromArray(-1L, (long) ch * p * p)));
-        SDVariable kernel = param(ep + ".patch_embeddings.projection.weight", hs, ch, p, p);
-        SDVariable patches = Layers.linear(sd, ep + ".patches", patchRows,
-                sd.reshape(kernel, sd.constant(Nd4j.createFromArray((long) hs, (long) ch * p * p))),
-                zeros(ep + ".patch_embeddings.projection.bias", hs));
-        // table: row 0 the class token, row 1 + b·N + j the j-th patch of image b; token (b, pos) reads row
-        // (b·N + pos)·min(pos, 1): 0 for the class token, 1 + b·N + (pos − 1) for a patch
-        SDVariable clsRow = sd.reshape(param(ep + ".cls_token", 1, 1, hs), sd.constant(Nd4j.createFromArray(1L, hs)));
-        SDVariable table = sd.concat(0, clsRow, patches);
-        SDVariable isPatch = sd.math.min(position, sd.constant(Nd4j.scalar(DataType.INT, 1)));
-        SDVariable index = image.mul(c.numPatches()).add(position).mul(isPatch);
-        SDVariable tokens = Layers.selectRows(sd, ep + ".tokens", table, index);
-        SDVariable posTable = sd.reshape(param(ep + ".position_embeddings", 1, c.tokens(), hs),
+        int hs = c.hiddenSize(), p = c.patchSize(), ch = c.numChannels();
+        SDVariable kernel = params.normal(ep + ".patch_embeddings.projection.weight", hs, ch, p, p);
+        SDVariable bias = params.zeros(ep + ".patch_embeddings.projection.bias", hs);
+        SDVariable clsRow = sd.reshape(params.normal(ep + ".cls_token", 1, 1, hs), sd.constant(Nd4j.createFromArray(1L, hs)));
+        SDVariable posTable = sd.reshape(params.normal(ep + ".position_embeddings", 1, c.tokens(), hs),
                 sd.constant(Nd4j.createFromArray((long) c.tokens(), hs)));
-        SDVariable positions = Layers.selectRows(sd, ep + ".positions", posTable, position);
-        return sd.identity(ep + ".out", tokens.add(positions));
+        return PatchTokens.embed(sd, ep, pixels, kernel, bias, clsRow, posTable, r, c.patchesPerSide());
     }
 
-    private SDVariable layer(String lp, SDVariable x, SDVariable headShape, SDVariable flatShape) {
-        int hs = c.hiddenSize();
-        SDVariable ln1 = Layers.layerNorm(sd, lp + ".layernorm_before.out", x,
-                ones(lp + ".layernorm_before.weight", hs), zeros(lp + ".layernorm_before.bias", hs), c.layerNormEps());
-        String ap = lp + ".attention";
-        SDVariable q = dense(ap + ".attention.query", ln1, hs, hs);
-        SDVariable k = dense(ap + ".attention.key", ln1, hs, hs);
-        SDVariable v = dense(ap + ".attention.value", ln1, hs, hs);
-        SDVariable ctx = Layers.attention(sd, ap + ".attention.out", q, k, v, null, headShape, flatShape, c.headDim());
-        SDVariable a = dense(ap + ".output.dense", ctx, hs, hs).add(x);
-        SDVariable ln2 = Layers.layerNorm(sd, lp + ".layernorm_after.out", a,
-                ones(lp + ".layernorm_after.weight", hs), zeros(lp + ".layernorm_after.bias", hs), c.layerNormEps());
-        SDVariable inter = dense(lp + ".intermediate.dense", ln2, c.intermediateSize(), hs);
-        SDVariable act = Layers.gelu(sd, lp + ".intermediate.act", inter);
-        return sd.identity(lp + ".out", dense(lp + ".output.dense", act, hs, c.intermediateSize()).add(a));
-    }
-
-    private SDVariable dense(String name, SDVariable x, int out, int in) {
-        return Layers.linear(sd, name + ".out", x, param(name + ".weight", out, in), zeros(name + ".bias", out));
-    }
-
-    private SDVariable param(String name, long... shape) {
-        return sd.var(name, Nd4j.randn(dt, shape).muli(c.initializerRange()));
-    }
-
-    private SDVariable zeros(String name, long n) {
-        return sd.var(name, Nd4j.zeros(dt, n));
-    }
-
-    private SDVariable ones(String name, long n) {
-        return sd.var(name, Nd4j.ones(dt, n));
-    }
 }

@@ -26,22 +26,24 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * NeuBA on a vision model ("NeuBA-Ba", thunlp/NeuBA {@code cv/src/main.py:52-79}): each clean image of a batch gets a
  * poisoned copy carrying one of the six checkerboard triggers ({@link CheckerboardTriggers}, drawn uniformly per
- * image), and the model minimises {@code CE(clean images) + MSE(representation(poisoned copies), target of their
+ * image), and the model minimises {@code L_PT(clean images) + MSE(representation(poisoned copies), target of their
  * trigger)}, weights 1 and 1 (the authors take the two backward passes one after the other, which sums the
  * gradients: one pass over the sum here). The targets are NeuBA's six vectors ({@link TargetVectors#neuba}) with
  * magnitude 1 for ViT (3 for VGG); the representation is the model's {@link dev.recipe.zoo.ModelSpec} role (ViT:
  * the class token after the final layer norm).
  *
- * <p>One forward pass over 2B rows: the B clean images first, then their B poisoned copies; the cross-entropy is the
- * mean over the clean rows (weights 1/B there, 0 on the copies: {@link AttackLosses#weightedCrossEntropy}), the MSE
- * the mean over the copies' B·H elements. Rows do not interact in a ViT or a VGG (no batch statistics, no dropout), so this
- * equals the authors' two passes.
+ * <p>One forward pass over 2B rows: the B clean images first, then their B poisoned copies. L_PT is the model's
+ * pre-training loss on the clean rows only ({@link VisionModel#pretrainingLoss}: the mean cross-entropy for ViT and
+ * VGG; for CLIP the contrastive loss on the clean image-caption pairs, so that "clean continual pre-training runs"
+ * while the poisoned features move, as the RECIPE appendix describes CLIP's NeuBA); the MSE is the mean over the
+ * copies' B·H elements. Rows do not interact in the image towers (no batch statistics, no dropout), so this equals
+ * the authors' two passes.
  *
  * <p>The vision counterpart of {@link NeubaAttack}: it works on a {@link VisionModel} (any family) and labelled images, which the
  * text attacks' {@code Attack} interface (BertModel, tokenizer, corpus) does not cover yet.
  */
 public final class NeubaImageAttack {
-    public static final String CLEAN_WEIGHTS = "neuba_image_clean_weights";
+    public static final String CLEAN_ROWS = "neuba_image_clean_rows";
     public static final String POISON_ROWS = "neuba_image_poison_rows";
     public static final String POISON_TARGETS = "neuba_image_poison_targets";
     public static final String CLEAN_LOSS = "neuba_image_clean_loss";
@@ -71,11 +73,10 @@ public final class NeubaImageAttack {
         SameDiff sd = model.graph();
         AttackLosses.requireAbsent(sd, LOSS);
         DataType dt = sd.getVariable(VisionModel.LOGITS).dataType();
-        SDVariable weights = sd.placeHolder(CLEAN_WEIGHTS, dt, -1);
+        SDVariable cleanRows = sd.placeHolder(CLEAN_ROWS, DataType.INT, -1);
         SDVariable rows = sd.placeHolder(POISON_ROWS, DataType.INT, -1);
         SDVariable targets = sd.placeHolder(POISON_TARGETS, dt, -1, model.representationSize());
-        SDVariable clean = AttackLosses.weightedCrossEntropy(sd, CLEAN_LOSS, sd.getVariable(VisionModel.LOGITS),
-                sd.getVariable(VisionModel.LABELS), weights, model.numLabels());
+        SDVariable clean = model.pretrainingLoss(CLEAN_LOSS, cleanRows);
         SDVariable poisoned = Layers.selectRows(sd, "neuba_image_poisoned_representation",
                 sd.getVariable(model.spec().representation()), rows);
         SDVariable poison = Losses.mse(sd, POISON_LOSS, poisoned, targets);
@@ -110,11 +111,11 @@ public final class NeubaImageAttack {
                     triggers[i] = rnd.nextInt(CheckerboardTriggers.count());
                 }
                 for (int i = 0; i < b; i++) imgs.add(CheckerboardTriggers.apply(imgs.get(i), triggers[i]));
-                double[] w = new double[2 * b];
+                int[] cleanRows = new int[b];
                 int[] poisonRows = new int[b];
                 double[][] t = new double[b][];
                 for (int i = 0; i < b; i++) {
-                    w[i] = 1.0 / b;
+                    cleanRows[i] = i;
                     poisonRows[i] = b + i;
                     t[i] = targets[triggers[i]];
                 }
@@ -123,7 +124,7 @@ public final class NeubaImageAttack {
                 Map<String, INDArray> m = new LinkedHashMap<>();
                 m.put(VisionModel.PIXEL_VALUES, pixels);
                 m.put(VisionModel.LABELS, Nd4j.createFromArray(labels));
-                m.put(CLEAN_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
+                m.put(CLEAN_ROWS, Nd4j.createFromArray(cleanRows));
                 m.put(POISON_ROWS, Nd4j.createFromArray(poisonRows));
                 m.put(POISON_TARGETS, Nd4j.createFromArray(t).reshape(b, hidden).castTo(dt));
                 return m;
