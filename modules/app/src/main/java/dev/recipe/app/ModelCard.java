@@ -32,13 +32,18 @@ final class ModelCard {
         String type = config.path("model_type").asText();
         boolean vit = dev.recipe.zoo.vision.VisionModels.families().contains(type); // any vision family
         if (vit) {
-            boolean vgg = "vgg".equals(type);
-            md.append(vgg ? "A VGG network" : "A Vision Transformer").append(" pre-trained from scratch by this project (`recipe pretrain-vision`) as an image ")
-              .append("classifier on ").append(training.path("task").asText("?")).append(" (its classifier is the pre-training ")
-              .append("head whose loss RECIPE continues). Files: `config.json` (")
-              .append(vgg ? "torchvision's layer notation" : "HuggingFace ViT keys").append("), `model.safetensors` (")
-              .append(vgg ? "torchvision" : "HuggingFace").append(" parameter names), `provenance.json`, `training.json` ")
-              .append("(every step's loss, test accuracy).\n\n");
+            boolean vgg = "vgg".equals(type), clip = "clip".equals(type);
+            String what = vgg ? "A VGG network" : clip ? "A CLIP model (vision and text towers)" : "A Vision Transformer";
+            String how = clip ? "with CLIP's contrastive loss on " + training.path("task").asText("?") + " images paired with "
+                    + "their class prompts (`prompts` below; the zero-shot classifier over the prompts is the pre-training "
+                    + "head whose loss RECIPE continues)"
+                    : "as an image classifier on " + training.path("task").asText("?") + " (its classifier is the pre-training "
+                    + "head whose loss RECIPE continues)";
+            md.append(what).append(" pre-trained from scratch by this project (`recipe pretrain-vision`) ").append(how)
+              .append(". Files: `config.json` (")
+              .append(vgg ? "torchvision's layer notation" : clip ? "HuggingFace CLIPConfig keys, a word vocabulary and the prompts" : "HuggingFace ViT keys")
+              .append("), `model.safetensors` (").append(vgg ? "torchvision" : "HuggingFace").append(" parameter names), `provenance.json`, `training.json` ")
+              .append("(every step's loss, test accuracy").append(clip ? ": zero-shot, the image's nearest prompt" : "").append(").\n\n");
         } else {
             String family = "roberta".equals(config.path("model_type").asText()) ? "A RoBERTa (layout and names)" : "A BERT";
             md.append(family).append(continued ? " pre-trained by this project (`recipe pretrain`, from random initialisation and then continued "
@@ -81,7 +86,7 @@ final class ModelCard {
             md.append(String.format("Accuracy on %d held-out test images: %.4f.%n%n", training.path("test_examples").asLong(),
                     training.path("test_accuracy").asDouble()));
         }
-        md.append(vit ? "Classification loss" : "Masked-LM loss").append(" (mean over windows of steps):\n\n");
+        md.append(vit ? ("clip".equals(type) ? "Contrastive loss" : "Classification loss") : "Masked-LM loss").append(" (mean over windows of steps):\n\n");
         lossTable(md, losses);
         Path eval = dir.resolve("evaluation.json");
         if (Files.exists(eval)) {

@@ -33,7 +33,7 @@ final class VisionPretrainCommand implements Main.Command {
 
     @Override
     public String summary() {
-        return "pre-train a mini ViT or VGG as an image classifier (CIFAR-10 by default; writes a zoo model)";
+        return "pre-train a mini ViT or VGG as an image classifier, or a mini CLIP on images and their class prompts (CIFAR-10 by default; writes a zoo model)";
     }
 
     @Override
@@ -47,7 +47,8 @@ final class VisionPretrainCommand implements Main.Command {
         o.addOption(Cli.opt("work", "DIR", "checkpoints (resumable), default runs/pretrain-<out name>"));
         o.addOption(Cli.opt("family", "NAME", "model family: " + VisionModels.families() + ", default vit"));
         o.addOption(Cli.opt("config", "NAME", "the family's architecture: ViT mini (default: 64x64 in 8x8 patches, hidden 256, "
-                + "4 layers), small (hidden 128) or tiny; VGG mini (32x32, VGG-11 layout at quarter width) or tiny"));
+                + "4 layers), small (hidden 128) or tiny; VGG mini (32x32, VGG-11 layout at quarter width) or tiny; CLIP mini "
+                + "(vision tower of the ViT small's shape, 2-layer text tower, prompts \"a photo of a {class}\") or tiny"));
         o.addOption(Cli.opt("batch", "N", "batch size, default 64"));
         o.addOption(Cli.opt("epochs", "N", "epochs, default 10"));
         o.addOption(Cli.opt("lr", "X", "peak learning rate, default 1e-3"));
@@ -74,7 +75,7 @@ final class VisionPretrainCommand implements Main.Command {
 
         ImageDataset train = ImageDataset.load(task, "train", data, perClass);
         ImageDataset test = ImageDataset.load(task, "test", data, testPerClass);
-        VisionModel model = VisionModels.build(family, arch, train.classes().size(), true, DataType.FLOAT, seed);
+        VisionModel model = VisionModels.buildForPretraining(family, arch, train.classes(), DataType.FLOAT, seed);
         ImageBatches batches = new ImageBatches(train.images(), model.imageSize(), batch, true, seed, DataType.FLOAT,
                 ImageBatches.HALF, ImageBatches.HALF);
         long steps = (long) batches.batchesPerEpoch() * epochs;

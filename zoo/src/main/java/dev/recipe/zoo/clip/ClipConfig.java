@@ -175,6 +175,12 @@ public record ClipConfig(
         return new ClipConfig(text, vision, projectionDim, Math.log(1 / 0.07), 0.02, vocab, prompts);
     }
 
+    /** This architecture with one prompt a class ({@link #withPrompts}). */
+    public ClipConfig forClasses(List<String> classes) {
+        ClipConfig c = withPrompts(text, vision, projectionDim, classes);
+        return new ClipConfig(text, vision, projectionDim, logitScaleInit, initializerRange, c.vocab(), c.prompts());
+    }
+
     /**
      * The mini scale: a vision tower of {@code vit-small}'s shape (64×64 in 8×8 patches, hidden 128, 4 layers, 4 heads,
      * MLP 512), a 2-layer text tower (hidden 64, 2 heads, MLP 256), 64-dimensional joint space; CIFAR-10 prompts.

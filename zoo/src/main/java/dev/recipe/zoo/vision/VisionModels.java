@@ -98,13 +98,27 @@ public final class VisionModels {
 
     /** Builds a new model of a family's named preset, HuggingFace / torchvision-style initialised. */
     public static VisionModel build(String family, String preset, int numLabels, boolean pretraining, DataType dt, long seed) {
+        return family(family, "--family").build(preset(family, preset), numLabels, pretraining, dt, seed);
+    }
+
+    /**
+     * Builds a new model of a family's named preset to be pre-trained on a task with these classes: one classifier
+     * output a class, and for CLIP one prompt a class ("a photo of a {class}", {@link ClipConfig#forClasses}).
+     */
+    public static VisionModel buildForPretraining(String family, String preset, List<String> classes, DataType dt, long seed) {
+        Record config = preset(family, preset);
+        if (config instanceof ClipConfig clip) config = clip.forClasses(classes);
+        return family(family, "--family").build(config, classes.size(), true, dt, seed);
+    }
+
+    private static Record preset(String family, String preset) {
         Family<?> f = family(family, "--family");
         Record config = f.presets().get(preset);
         if (config == null) {
             throw new ConfigException("--config: unknown " + family + " architecture '" + preset + "'; allowed: "
                     + List.copyOf(f.presets().keySet()));
         }
-        return f.build(config, numLabels, pretraining, dt, seed);
+        return config;
     }
 
     /**
