@@ -174,6 +174,45 @@ class MainTest {
     }
 
     @Test
+    void theClipFamilyRunsThroughPretrainNeubaRecipePruningAndEvaluation(@TempDir Path dir) throws Exception {
+        Path data = dev.recipe.core.SharedData.require("images").getParent();
+        Path out = dir.resolve("clip");
+        String r = stderrOf("pretrain-vision", "--family", "clip", "--task", "gtsrb", "--data", data.toString(), "--config",
+                "tiny", "--per-class", "16", "--test-per-class", "8", "--epochs", "1", "--batch", "8", "--out", out.toString(),
+                "--work", dir.resolve("work").toString());
+        assertTrue(r.startsWith("0:"), r);
+        assertEquals("clip", dev.recipe.zoo.vision.VisionModels.familyOf(out));
+        String config = java.nio.file.Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"a photo of a keep right\"") && config.contains("\"a photo of a yield\""), config);
+        assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("CLIP's contrastive loss"));
+        Path attacked = dir.resolve("clip-neuba");
+        String a = stderrOf("attack", "--model", out.toString(), "--attack", "neuba", "--set", "targetMagnitude=1.0",
+                "--set", "training.epochs=1", "--set", "training.batchSize=8", "--images", "gtsrb", "--per-class", "8",
+                "--data", data.toString(), "--out", attacked.toString(), "--work", dir.resolve("awork").toString());
+        assertTrue(a.startsWith("0:"), a);
+        Path purified = dir.resolve("clip-recipe");
+        String p = stderrOf("purify", "--model", attacked.toString(), "--defense", "recipe", "--aux-images", "gtsrb",
+                "--per-class", "8", "--epochs", "1", "--batch", "8", "--data", data.toString(), "--out", purified.toString(),
+                "--work", dir.resolve("pwork").toString());
+        assertTrue(p.startsWith("0:"), p);
+        var rep = dev.recipe.core.Json.readTree(purified.resolve("purification.json"));
+        assertTrue(rep.toString().contains("vision_model.encoder.layers.0.self_attn.q_proj.weight"), rep.toString());
+        assertTrue(rep.get("norm_after").asDouble() < rep.get("norm_before").asDouble(), rep.toString());
+        Path pruned = dir.resolve("clip-fp-ga");
+        String fp = stderrOf("purify", "--model", purified.toString(), "--defense", "fp-ga-vit", "--aux-images", "gtsrb",
+                "--per-class", "8", "--data", data.toString(), "--out", pruned.toString(), "--work", dir.resolve("fpwork").toString());
+        assertTrue(fp.startsWith("0:"), fp);
+        var prune = dev.recipe.core.Json.readTree(pruned.resolve("purification.json"));
+        assertEquals(48, prune.get("of").asInt(), prune.toString());
+        assertEquals(20, prune.get("pruned").asInt(), "5/12 of the two layers' 24 fc1 neurons: " + prune);
+        String e = stderrOf("evaluate", "--model", pruned.toString(), "--task", "gtsrb", "--data", data.toString(), "--seeds", "1",
+                "--train-size", "16", "--test-size", "8", "--epochs", "1", "--neuron-samples", "4", "--triggers", "neuba",
+                "--out", dir.resolve("eval").toString());
+        assertTrue(e.startsWith("0:"), e);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("eval").resolve("REPORT.md")).contains("MASR"));
+    }
+
+    @Test
     void pretrainTinyEndToEndWritesAModelWithItsCardThatFinetunes(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         GeneratedSentiment.writeCorpus(corpus, 600, 9);

@@ -168,9 +168,11 @@ public record ClipConfig(
         List<String> vocab = new ArrayList<>(List.of(PAD, START, END, "a", "an", "photo", "of"));
         List<String> prompts = new ArrayList<>();
         for (String c : classes) {
-            String w = c.toLowerCase(Locale.ROOT);
-            if (!vocab.contains(w)) vocab.add(w);
-            prompts.add("a photo of " + ("aeiou".indexOf(w.charAt(0)) >= 0 ? "an " : "a ") + w);
+            List<String> words = words(c);
+            if (words.isEmpty()) throw new ConfigException("class names must not be blank: " + classes);
+            for (String w : words) if (!vocab.contains(w)) vocab.add(w);
+            String name = String.join(" ", words);
+            prompts.add("a photo of " + ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name);
         }
         return new ClipConfig(text, vision, projectionDim, Math.log(1 / 0.07), 0.02, vocab, prompts);
     }
