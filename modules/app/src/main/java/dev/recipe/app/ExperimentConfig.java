@@ -172,11 +172,11 @@ public record ExperimentConfig(String name, String description, String work, Str
     /**
      * The paper's labels for a model: the tables its rows belong to and the attack / defense names used there
      * ("NeuBA", "POR", "BadPre" or "none"; "none", "clean", "RECIPE", "FP", "FP-GM", "FP-GA", "only-pretrain",
-     * "only-regularisation"), and the paper's model family the row stands for ("BERT", the default, "RoBERTa", "ViT" or "VGG").
+     * "only-regularisation"), and the paper's model family the row stands for ("BERT", the default, "RoBERTa", "ViT", "VGG" or "CLIP").
      */
     public record Paper(List<String> tables, String attack, String defense, String model) {
-        /** The paper's model families a grid's row can stand for (CLIP has no zoo model yet). */
-        public static final List<String> MODELS = List.of("BERT", "RoBERTa", "ViT", "VGG");
+        /** The paper's model families a grid's row can stand for. */
+        public static final List<String> MODELS = List.of("BERT", "RoBERTa", "ViT", "VGG", "CLIP");
 
         public Paper {
             if (tables == null || tables.isEmpty()) throw new ConfigException("models[].paper.tables: name at least one table id");

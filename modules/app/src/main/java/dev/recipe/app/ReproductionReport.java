@@ -112,7 +112,7 @@ final class ReproductionReport {
         Set<String> metrics = new LinkedHashSet<>();
         for (JsonNode r : t.get("rows")) {
             String model = r.path("model").asText();
-            if (!ExperimentConfig.Paper.MODELS.contains(model)) continue; // the paper's CLIP rows: no zoo model
+            if (!ExperimentConfig.Paper.MODELS.contains(model)) continue; // a family no grid stands for
             List<String> k = List.of(ExperimentConfig.Paper.labelFor(model, r.get("attack").asText()), r.get("defense").asText(),
                     r.get("task").asText());
             String metric = r.get("metric").asText();

@@ -199,7 +199,7 @@ class MainTest {
         assertTrue(rep.toString().contains("vision_model.encoder.layers.0.self_attn.q_proj.weight"), rep.toString());
         assertTrue(rep.get("norm_after").asDouble() < rep.get("norm_before").asDouble(), rep.toString());
         Path pruned = dir.resolve("clip-fp-ga");
-        String fp = stderrOf("purify", "--model", purified.toString(), "--defense", "fp-ga-vit", "--aux-images", "gtsrb",
+        String fp = stderrOf("purify", "--model", purified.toString(), "--defense", "fp-ga-clip", "--aux-images", "gtsrb",
                 "--per-class", "8", "--data", data.toString(), "--out", pruned.toString(), "--work", dir.resolve("fpwork").toString());
         assertTrue(fp.startsWith("0:"), fp);
         var prune = dev.recipe.core.Json.readTree(pruned.resolve("purification.json"));

@@ -20,7 +20,7 @@ class ReproductionReportTest {
                {"model": "BERT", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 100.0, "extra": {}},
                {"model": "BERT", "attack": "NeuBA", "defense": "RECIPE", "task": "SST-2", "metric": "MASR", "value": 12.28, "extra": {}},
                {"model": "RoBERTa", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 99.5, "extra": {}},
-               {"model": "CLIP", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
+               {"model": "ResNet", "attack": "NeuBA", "defense": "none", "task": "SST-2", "metric": "MASR", "value": 1.0, "extra": {}}]}],
              "findings": [{"id": "no-defense-masr-high", "text": "backdoors survive"},
                           {"id": "recipe-near-floor", "text": "RECIPE removes them"},
                           {"id": "lambda-sweep", "text": "lambda"}]}
@@ -109,7 +109,8 @@ class ReproductionReportTest {
                 {"tables": [{"id": "table12", "paper_label": "Table 12", "what": "vision", "rows": [
                    {"model": "ViT", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 100, "extra": {}},
                    {"model": "ViT", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 20.72, "extra": {}},
-                   {"model": "CLIP", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 7.5, "extra": {}}]}],
+                   {"model": "ResNet", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 7.5, "extra": {}},
+                   {"model": "CLIP", "attack": "NeuBA", "defense": "none", "task": "GTSRB", "metric": "MASR", "value": 8.25, "extra": {}}]}],
                  "findings": [{"id": "vit-recipe-beats-baselines", "text": "RECIPE surpasses all baselines on ViT"}]}
                 """);
         StringBuilder models = new StringBuilder("""
@@ -140,7 +141,8 @@ class ReproductionReportTest {
         assertTrue(v.evidence().contains("GTSRB: undefended ACC 91.0 MASR 99.0 (floor 20.0)"), v.evidence());
         String md = r.markdown();
         assertTrue(md.contains("| NeuBA (ViT) | RECIPE | GTSRB | 20.72 / 30.0 | 1 |"), md);
-        assertTrue(!md.contains("7.5 /"), "the paper's CLIP rows have no grid here: " + md);
+        assertTrue(!md.contains("7.5 /"), "a family no grid can stand for is left out: " + md);
+        assertTrue(md.contains("| NeuBA (CLIP) | none | GTSRB | 8.25 / — | — |"), "the paper's CLIP rows, not run here: " + md);
         cell(out, "neuba-fp-ga", "gtsrb", 1, 0.88, 0.25);     // a pruning baseline below RECIPE's MASR
         v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-recipe-beats-baselines");
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());

@@ -84,6 +84,8 @@ public final class Defenses {
         register("fp-ga", List.of(), o -> pruning("fp-ga", false, 1.0 / 2, 0, o.maxLen()));
         register("fp-ga-neuba", List.of(), o -> pruning("fp-ga-neuba", false, 2.0 / 3, 0, o.maxLen()));
         register("fp-ga-vit", List.of(), o -> pruning("fp-ga-vit", false, 5.0 / 12, 0, o.maxLen()));
+        // CLIP's budget is ViT's (3072×5 of the vision tower's 12 × 3072 fc1 neurons); its own line names it in records
+        register("fp-ga-clip", List.of(), o -> pruning("fp-ga-clip", false, 5.0 / 12, 0, o.maxLen()));
         // the authors' 511 of VGG-16's 512 last-conv channels: every channel but one (a fraction would round up to all
         // 256 of the mini VGG's, the "catastrophic decline" the authors avoided)
         register("fp-vgg", List.of(), o -> pruning("fp-vgg", true, 1.0, 1, o.maxLen()));
