@@ -14,6 +14,7 @@ import dev.recipe.zoo.vision.PatchTokens;
 import dev.recipe.zoo.vision.PreLnLayer;
 import dev.recipe.zoo.vision.VisionModel;
 import dev.recipe.zoo.vision.VisionModels;
+import dev.recipe.zoo.vit.VitConfig;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,12 +50,12 @@ public final class Clip {
 
     private final SameDiff sd;
     private final ClipConfig c;
-    private final Params params;
+    private final DataType dt;
 
     private Clip(SameDiff sd, ClipConfig c, DataType dt) {
         this.sd = sd;
         this.c = c;
-        this.params = new Params(sd, dt, c.initializerRange());
+        this.dt = dt;
     }
 
     /** The built graph and its roles. */
@@ -88,9 +89,10 @@ public final class Clip {
     }
 
     /**
-     * Builds the graph, weights normal(0, initializer_range), biases zero, layer-norm gains one, {@code logit_scale}
-     * = logit_scale_init_value (HuggingFace scales some of CLIP's initial standard deviations by depth; the mini
-     * models are trained from this simpler start).
+     * Builds the graph: each tower's weights normal(0, its initializer_range), biases zero, layer-norm gains one; the
+     * projections normal(0, width^-0.5) and {@code logit_scale} = logit_scale_init_value, as HuggingFace initialises
+     * them (HuggingFace also scales the towers' attention and MLP standard deviations by depth; the mini models start
+     * from the plain one).
      */
     public static Model build(ClipConfig c, int numLabels, boolean pretraining, DataType dt, long seed) {
         if (pretraining && numLabels != c.prompts().size()) {
@@ -103,9 +105,10 @@ public final class Clip {
     }
 
     private ModelSpec define(int numLabels, boolean pretraining) {
-        ClipConfig.Vision v = c.vision();
+        VitConfig v = c.vision();
         int hs = v.hiddenSize(), t = v.tokens();
-        SDVariable pixels = sd.placeHolder(VisionModel.PIXEL_VALUES, params.dt(), -1, v.numChannels(), v.imageSize(), v.imageSize());
+        Params params = new Params(sd, dt, v.initializerRange());
+        SDVariable pixels = sd.placeHolder(VisionModel.PIXEL_VALUES, dt, -1, v.numChannels(), v.imageSize(), v.imageSize());
         PatchTokens.Rows r = PatchTokens.rows(sd, pixels, t, VISION + ".first_token_index");
         String ep = VISION + ".embeddings";
         SDVariable kernel = params.normal(ep + ".patch_embedding.weight", hs, v.numChannels(), v.patchSize(), v.patchSize());
@@ -130,10 +133,10 @@ public final class Clip {
         SDVariable pooled = params.layerNorm(VISION + ".post_layernorm", VISION + ".pooler_output", cls, hs, v.layerNormEps());
         SDVariable labels = sd.placeHolder(VisionModel.LABELS, DataType.INT, -1);
         if (pretraining) {
-            SDVariable images = normalised(IMAGE_EMBEDS, Layers.linear(sd, "image_projection",
-                    pooled, params.normal("visual_projection.weight", c.projectionDim(), hs), null));
+            SDVariable images = normalised(IMAGE_EMBEDS, Layers.linear(sd, "image_projection", pooled,
+                    new Params(sd, dt, Math.pow(hs, -0.5)).normal("visual_projection.weight", c.projectionDim(), hs), null));
             SDVariable texts = textTower();
-            SDVariable logitScale = sd.var("logit_scale", Nd4j.scalar(params.dt(), c.logitScaleInit()));
+            SDVariable logitScale = sd.var("logit_scale", Nd4j.scalar(dt, c.logitScaleInit()));
             SDVariable scale = sd.math.exp(logitScale).rename(SCALE);
             sd.mmul(images, texts, false, true, false).mul(VisionModel.LOGITS, scale);
             SDVariable captions = Layers.selectRows(sd, "caption_embeds", texts, labels);
@@ -151,6 +154,7 @@ public final class Clip {
     private SDVariable textTower() {
         ClipConfig.Text tc = c.text();
         int hs = tc.hiddenSize(), heads = tc.numHeads();
+        Params params = new Params(sd, dt, tc.initializerRange());
         int[][] ids = c.promptIds();
         int p = ids.length, len = ids[0].length;
         int[] flat = new int[p * len], positions = new int[p * len], ends = new int[p];
@@ -173,7 +177,7 @@ public final class Clip {
         SDVariable pos = Layers.selectRows(sd, ep + ".positions",
                 params.normal(ep + ".position_embedding.weight", tc.maxPositions(), hs), sd.constant(Nd4j.createFromArray(positions)));
         SDVariable h = tokens.add(ep + ".out", pos);
-        INDArray maskArray = Nd4j.createFromArray(mask).reshape(p, heads, len, len).castTo(params.dt());
+        INDArray maskArray = Nd4j.createFromArray(mask).reshape(p, heads, len, len).castTo(dt);
         SDVariable causal = sd.constant(TEXT + ".causal_mask", maskArray);
         PreLnLayer.Shape shape = new PreLnLayer.Shape(hs, tc.intermediateSize(), tc.headDim(), tc.layerNormEps(),
                 sd.constant(Nd4j.createFromArray(-1L, len, heads, tc.headDim())), sd.constant(Nd4j.createFromArray(-1L, hs)));
@@ -184,7 +188,7 @@ public final class Clip {
         h = params.layerNorm(TEXT + ".final_layer_norm", TEXT + ".last_hidden_state", h, hs, tc.layerNormEps());
         SDVariable pooled = Layers.selectRows(sd, TEXT + ".pooler_output", h, sd.constant(Nd4j.createFromArray(ends)));
         return normalised(TEXT_EMBEDS, Layers.linear(sd, "text_projection.out", pooled,
-                params.normal("text_projection.weight", c.projectionDim(), hs), null));
+                new Params(sd, dt, Math.pow(hs, -0.5)).normal("text_projection.weight", c.projectionDim(), hs), null));
     }
 
     /** Each row divided by its L2 norm. */

@@ -8,10 +8,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.recipe.core.ConfigException;
+import dev.recipe.zoo.vit.VitConfig;
 
 /**
  * Hyper-parameters of a CLIP model (Radford et al. 2021) with HuggingFace's {@code CLIPConfig} key names
- * ({@code text_config}, {@code vision_config}, {@code projection_dim}, {@code logit_scale_init_value}), plus what the
+ * ({@code text_config}, {@code vision_config}, {@code projection_dim}, {@code logit_scale_init_value}; the vision tower's
+ * keys are {@code CLIPVisionConfig}'s, which are {@code ViTConfig}'s: {@link VitConfig}), plus what the
  * project's mini CLIP needs instead of CLIP's byte-level BPE tokenizer and caption data, which are not available
  * here: a word-level {@code vocab} (ids 0, 1, 2 are padding, start and end of text) and the pre-training
  * {@code prompts}, one caption per pre-training class (label i's caption is prompt i). The text tower reads each
@@ -19,10 +21,9 @@ import dev.recipe.core.ConfigException;
  */
 public record ClipConfig(
         @JsonProperty("text_config") Text text,
-        @JsonProperty("vision_config") Vision vision,
+        @JsonProperty("vision_config") VitConfig vision,
         @JsonProperty("projection_dim") int projectionDim,
         @JsonProperty("logit_scale_init_value") double logitScaleInit,
-        @JsonProperty("initializer_range") double initializerRange,
         @JsonProperty("vocab") List<String> vocab,
         @JsonProperty("prompts") List<String> prompts) {
 
@@ -35,48 +36,23 @@ public record ClipConfig(
             @JsonProperty("num_attention_heads") int numHeads,
             @JsonProperty("intermediate_size") int intermediateSize,
             @JsonProperty("max_position_embeddings") int maxPositions,
-            @JsonProperty("layer_norm_eps") double layerNormEps) {
+            @JsonProperty("layer_norm_eps") double layerNormEps,
+            @JsonProperty("initializer_range") double initializerRange) {
         public Text {
-            checkTower("text_config", hiddenSize, numLayers, numHeads, intermediateSize, layerNormEps);
+            positive("text_config.hidden_size", hiddenSize);
+            positive("text_config.num_hidden_layers", numLayers);
+            positive("text_config.num_attention_heads", numHeads);
+            positive("text_config.intermediate_size", intermediateSize);
             positive("text_config.max_position_embeddings", maxPositions);
-        }
-
-        public int headDim() {
-            return hiddenSize / numHeads;
-        }
-    }
-
-    /** HuggingFace's {@code CLIPVisionConfig} keys the graph reads. */
-    public record Vision(
-            @JsonProperty("hidden_size") int hiddenSize,
-            @JsonProperty("num_hidden_layers") int numLayers,
-            @JsonProperty("num_attention_heads") int numHeads,
-            @JsonProperty("intermediate_size") int intermediateSize,
-            @JsonProperty("image_size") int imageSize,
-            @JsonProperty("patch_size") int patchSize,
-            @JsonProperty("num_channels") int numChannels,
-            @JsonProperty("layer_norm_eps") double layerNormEps) {
-        public Vision {
-            checkTower("vision_config", hiddenSize, numLayers, numHeads, intermediateSize, layerNormEps);
-            positive("vision_config.image_size", imageSize);
-            positive("vision_config.patch_size", patchSize);
-            positive("vision_config.num_channels", numChannels);
-            if (imageSize % patchSize != 0) {
-                throw new ConfigException("vision_config.image_size (" + imageSize + ") must be a multiple of patch_size (" + patchSize + ")");
+            if (hiddenSize % numHeads != 0) {
+                throw new ConfigException("text_config.hidden_size (" + hiddenSize + ") must be a multiple of num_attention_heads (" + numHeads + ")");
             }
+            if (!(layerNormEps > 0 && layerNormEps < 1e-3)) throw new ConfigException("text_config.layer_norm_eps must be in (0, 1e-3), was " + layerNormEps);
+            if (!(initializerRange > 0 && initializerRange < 1)) throw new ConfigException("text_config.initializer_range must be in (0, 1), was " + initializerRange);
         }
 
         public int headDim() {
             return hiddenSize / numHeads;
-        }
-
-        public int patchesPerSide() {
-            return imageSize / patchSize;
-        }
-
-        /** Tokens an image: the patches and the class token. */
-        public int tokens() {
-            return patchesPerSide() * patchesPerSide() + 1;
         }
     }
 
@@ -85,7 +61,6 @@ public record ClipConfig(
         if (vision == null) throw new ConfigException("vision_config is required");
         positive("projection_dim", projectionDim);
         if (!(Double.isFinite(logitScaleInit))) throw new ConfigException("logit_scale_init_value must be finite, was " + logitScaleInit);
-        if (!(initializerRange > 0 && initializerRange < 1)) throw new ConfigException("initializer_range must be in (0, 1), was " + initializerRange);
         if (vocab == null || vocab.size() < 4 || !vocab.subList(0, 3).equals(List.of(PAD, START, END))) {
             throw new ConfigException("vocab must start with " + List.of(PAD, START, END) + " and hold at least one word, was "
                     + (vocab == null ? null : vocab.subList(0, Math.min(4, vocab.size()))));
@@ -144,17 +119,6 @@ public record ClipConfig(
         return out;
     }
 
-    private static void checkTower(String key, int hidden, int layers, int heads, int intermediate, double eps) {
-        positive(key + ".hidden_size", hidden);
-        positive(key + ".num_hidden_layers", layers);
-        positive(key + ".num_attention_heads", heads);
-        positive(key + ".intermediate_size", intermediate);
-        if (hidden % heads != 0) {
-            throw new ConfigException(key + ".hidden_size (" + hidden + ") must be a multiple of num_attention_heads (" + heads + ")");
-        }
-        if (!(eps > 0 && eps < 1e-3)) throw new ConfigException(key + ".layer_norm_eps must be in (0, 1e-3), was " + eps);
-    }
-
     private static void positive(String key, int v) {
         if (v <= 0) throw new ConfigException(key + " must be > 0, was " + v);
     }
@@ -164,7 +128,7 @@ public record ClipConfig(
             "frog", "horse", "ship", "truck");
 
     /** "a photo of a {class}" ("an" before a vowel) for each class, and the vocabulary they need. */
-    public static ClipConfig withPrompts(Text text, Vision vision, int projectionDim, List<String> classes) {
+    public static ClipConfig withPrompts(Text text, VitConfig vision, int projectionDim, List<String> classes) {
         List<String> vocab = new ArrayList<>(List.of(PAD, START, END, "a", "an", "photo", "of"));
         List<String> prompts = new ArrayList<>();
         for (String c : classes) {
@@ -174,13 +138,13 @@ public record ClipConfig(
             String name = String.join(" ", words);
             prompts.add("a photo of " + ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name);
         }
-        return new ClipConfig(text, vision, projectionDim, Math.log(1 / 0.07), 0.02, vocab, prompts);
+        return new ClipConfig(text, vision, projectionDim, Math.log(1 / 0.07), vocab, prompts);
     }
 
     /** This architecture with one prompt a class ({@link #withPrompts}). */
     public ClipConfig forClasses(List<String> classes) {
         ClipConfig c = withPrompts(text, vision, projectionDim, classes);
-        return new ClipConfig(text, vision, projectionDim, logitScaleInit, initializerRange, c.vocab(), c.prompts());
+        return new ClipConfig(text, vision, projectionDim, logitScaleInit, c.vocab(), c.prompts());
     }
 
     /**
@@ -188,12 +152,12 @@ public record ClipConfig(
      * MLP 512), a 2-layer text tower (hidden 64, 2 heads, MLP 256), 64-dimensional joint space; CIFAR-10 prompts.
      */
     public static ClipConfig mini() {
-        return withPrompts(new Text(64, 2, 2, 256, 16, 1e-5), new Vision(128, 4, 4, 512, 64, 8, 3, 1e-5), 64, CIFAR10_CLASSES);
+        return withPrompts(new Text(64, 2, 2, 256, 16, 1e-5, 0.02), new VitConfig(128, 4, 4, 512, 64, 8, 3, 1e-5, 0.02), 64, CIFAR10_CLASSES);
     }
 
     /** For tests: 8×8 RGB in 4×4 patches, vision hidden 16 (2 layers, 2 heads, MLP 24), text hidden 8 (1 layer), 3 classes. */
     public static ClipConfig tiny() {
-        return withPrompts(new Text(8, 1, 2, 12, 8, 1e-5), new Vision(16, 2, 2, 24, 8, 4, 3, 1e-5), 6,
+        return withPrompts(new Text(8, 1, 2, 12, 8, 1e-5, 0.02), new VitConfig(16, 2, 2, 24, 8, 4, 3, 1e-5, 0.02), 6,
                 List.of("cat", "dog", "ant"));
     }
 }

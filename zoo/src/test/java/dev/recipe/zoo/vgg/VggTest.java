@@ -37,19 +37,12 @@ class VggTest {
 
     @Test
     void forwardMatchesTorchvisionsLayersWithTheSameWeights() throws Exception {
-        JsonNode g;
-        try (InputStream in = VggTest.class.getResourceAsStream("/vgg/tiny-vgg-golden.json")) {
-            g = new ObjectMapper().readTree(in);
-        }
+        JsonNode g = dev.recipe.zoo.Goldens.read("/vgg/tiny-vgg-golden.json");
         VggConfig cfg = dev.recipe.core.Json.convert((com.fasterxml.jackson.databind.node.ObjectNode) g.get("config"),
                 VggConfig.class, "golden");
         assertEquals(VggConfig.tiny(), cfg, "the golden is the tiny preset");
         Vgg.Model m = Vgg.build(cfg, g.get("num_labels").asInt(), false, DataType.DOUBLE, 1);
-        Map<String, INDArray> weights = m.weights();
-        TreeSet<String> names = new TreeSet<>();
-        g.get("params").fieldNames().forEachRemaining(names::add);
-        assertEquals(names, weights.keySet(), "the graph's parameters are torchvision's");
-        g.get("params").fields().forEachRemaining(e -> weights.get(e.getKey()).assign(array(e.getValue())));
+        dev.recipe.zoo.Goldens.assignParams(g.get("params"), m.weights(), "torchvision");
         String conv0 = m.spec().neurons().get(0);
         Map<String, INDArray> out = m.graph().output(Map.of(VisionModel.PIXEL_VALUES, array(g.get("pixel_values"))),
                 VisionModel.LOGITS, m.spec().representation(), conv0);
@@ -61,20 +54,8 @@ class VggTest {
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        Vgg.Model m = Vgg.build(VggConfig.tiny(), 3, true, DataType.DOUBLE, 5);
-        SameDiff sd = m.graph();
-        List<SDVariable> reg = new ArrayList<>();
-        for (String n : m.spec().regularised()) reg.add(sd.getVariable(n));
         // RECIPE's objective on a VGG: the pre-training (classification) loss plus the norm term
-        sd.getVariable(m.spec().pretrainLoss()).add(Losses.sumOfNorms(sd, "norm", reg)).rename("total");
-        Map<String, INDArray> batch = new HashMap<>();
-        Nd4j.getRandom().setSeed(3);
-        batch.put(VisionModel.PIXEL_VALUES, Nd4j.randn(DataType.DOUBLE, 3, 3, 8, 8));
-        batch.put(VisionModel.LABELS, Nd4j.createFromArray(0, 2, 1));
-        List<String> vars = new ArrayList<>(m.weights().keySet());
-        GradientCheck.Report r = GradientCheck.check(sd, "total", batch, vars, 4, 1e-6, 11);
-        assertTrue(r.passed(1e-5, 1e-9), r.toString());
-        assertTrue(r.entries().size() >= vars.size() * 2);
+        dev.recipe.zoo.Goldens.recipeObjective(Vgg.build(VggConfig.tiny(), 3, true, DataType.DOUBLE, 5), new int[] {0, 2, 1}, 4);
     }
 
     @Test
