@@ -142,14 +142,20 @@ class MainTest {
         assertTrue(!dir.resolve("x").toFile().exists());
     }
 
-    @Test
-    void theVggFamilyRunsThroughPretrainAdaptiveAttackAndChannelPruning(@TempDir Path dir) throws Exception {
-        Path data = dev.recipe.core.SharedData.require("images").getParent();
-        Path out = dir.resolve("vgg");
-        String r = stderrOf("pretrain-vision", "--family", "vgg", "--task", "gtsrb", "--data", data.toString(), "--config",
+    /** A tiny model of a vision family pre-trained for one epoch on 32 GTSRB images, in {@code dir/<family>}. */
+    private static Path pretrainTiny(String family, Path data, Path dir) throws Exception {
+        Path out = dir.resolve(family);
+        String r = stderrOf("pretrain-vision", "--family", family, "--task", "gtsrb", "--data", data.toString(), "--config",
                 "tiny", "--per-class", "16", "--test-per-class", "8", "--epochs", "1", "--batch", "8", "--out", out.toString(),
                 "--work", dir.resolve("work").toString());
         assertTrue(r.startsWith("0:"), r);
+        return out;
+    }
+
+    @Test
+    void theVggFamilyRunsThroughPretrainAdaptiveAttackAndChannelPruning(@TempDir Path dir) throws Exception {
+        Path data = dev.recipe.core.SharedData.require("images").getParent();
+        Path out = pretrainTiny("vgg", data, dir);
         assertTrue(java.nio.file.Files.readString(out.resolve("MODEL_CARD.md")).contains("A VGG network"));
         assertEquals("vgg", dev.recipe.zoo.vision.VisionModels.familyOf(out));
         // adaptive NeuBA: the attacker's loss carries 0.01 x the convolution weights' norms
@@ -176,11 +182,7 @@ class MainTest {
     @Test
     void theClipFamilyRunsThroughPretrainNeubaRecipePruningAndEvaluation(@TempDir Path dir) throws Exception {
         Path data = dev.recipe.core.SharedData.require("images").getParent();
-        Path out = dir.resolve("clip");
-        String r = stderrOf("pretrain-vision", "--family", "clip", "--task", "gtsrb", "--data", data.toString(), "--config",
-                "tiny", "--per-class", "16", "--test-per-class", "8", "--epochs", "1", "--batch", "8", "--out", out.toString(),
-                "--work", dir.resolve("work").toString());
-        assertTrue(r.startsWith("0:"), r);
+        Path out = pretrainTiny("clip", data, dir);
         assertEquals("clip", dev.recipe.zoo.vision.VisionModels.familyOf(out));
         String config = java.nio.file.Files.readString(out.resolve("config.json"));
         assertTrue(config.contains("\"a photo of a keep right\"") && config.contains("\"a photo of a yield\""), config);

@@ -47,6 +47,6 @@ public interface Defense {
     default Map<String, Object> applyTo(SameDiff sd, ModelSpec spec, BatchSource aux, Path workDir, IntConsumer onEpochSaved) {
         throw new ConfigException("defense '" + name() + "' runs on BERT-family models only so far; on a " + spec.family()
                 + " model use recipe, recipe-extended, only-pretrain, only-regularisation or fine-pruning (fp, fp-gm, fp-ga, "
-                + "fp-ga-neuba, fp-ga-vit)");
+                + "fp-ga-neuba, fp-ga-vit, fp-ga-clip, fp-vgg, fp-gm-vgg, fp-ga-vgg)");
     }
 }

@@ -27,12 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Input {@code pixel_values} [B, C, H, W] (normalised, e.g. {@code RgbImage.toChw}); classification adds
  * {@code labels} [B]. Activations stay 2-D [B·T, hidden] (T = patches + 1) as in the BERT graphs, so every dense
- * layer is one product and the same {@link Layers} blocks serve. The patch embedding is HuggingFace's convolution
- * with kernel = stride = patch, written as a product: the image is cut into [B·N, C·P·P] rows (channel, row, column
- * inside a patch, patches in raster order) and multiplied by the convolution weight [hidden, C, P, P] seen as
- * [hidden, C·P·P]. The class token and the positions are placed by row lookups ({@link Layers#selectRows}), whose
- * gradient is the project's checked one, not by broadcasting (M2.1 reduces some broadcast gradients wrongly; see
- * {@code Bert}).
+ * layer is one product and the same {@link Layers} blocks serve: the tokens are {@link PatchTokens}' (HuggingFace's
+ * patch convolution written as a product, class token and positions placed by row lookups), the layers
+ * {@link PreLnLayer}'s with ViT's names, as CLIP's vision tower shares them.
  *
  * <p>Roles ({@link ModelSpec}, SPEC §3): representation = the class token after the final layer norm; neurons =
  * fc1 (intermediate dense) outputs before the activation, read at the class token; RECIPE regularises fc1, fc2, query,
