@@ -187,9 +187,10 @@ final class ReproductionReport {
     static final List<String> TASK_NAMES = List.of("SST-2", "HSOL", "AG News");
     /** The paper's vision tasks (Table 12's columns). */
     static final List<String> IMAGE_TASK_NAMES = List.of("Waste", "CatDog", "GTSRB", "CIFAR10");
-    /** The vision rows' attack labels: NeuBA on the paper's ViT and VGG. */
+    /** The vision rows' attack labels: NeuBA on the paper's ViT, VGG and CLIP. */
     static final String VIT_NEUBA = ExperimentConfig.Paper.labelFor("ViT", "NeuBA");
     static final String VGG_NEUBA = ExperimentConfig.Paper.labelFor("VGG", "NeuBA");
+    static final String CLIP_NEUBA = ExperimentConfig.Paper.labelFor("CLIP", "NeuBA");
 
 
     /** The verdict of one finding; ids without a check here are reported as not run. */
@@ -231,6 +232,7 @@ final class ReproductionReport {
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
             case "vit-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA);
             case "vgg-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA);
+            case "clip-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("CLIP", CLIP_NEUBA);
             case "vgg-adaptive-still-removed" -> perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean "
                     + "VGG's floor; after RECIPE ≤ floor + 15 and ≤ 25 % of the undefended distance; ACC ≥ undefended − 3", task -> {
                 ExperimentCommand.Outcome a = get("appendix-table4", VGG_NEUBA, "none", task);
@@ -240,7 +242,8 @@ final class ReproductionReport {
                         && nz(r.masrDelta()) <= 0.25 * nz(a.masrDelta()) && r.acc().mean() - a.acc().mean() >= -0.03,
                         task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
             });
-            case "vit-ablation" -> vitAblation();
+            case "vit-ablation" -> visionAblation(VIT_NEUBA);
+            case "clip-ablation" -> visionAblation(CLIP_NEUBA);
             case "vit-small-aux-suffices" -> perImageTask("per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, "
                     + "ACC ≥ undefended − 3", task -> {
                 ExperimentCommand.Outcome a = get("appendix-table2", VIT_NEUBA, "none", task);
@@ -483,14 +486,17 @@ final class ReproductionReport {
         });
     }
 
-    /** Appendix Table 5's ViT rows, per image task run: only the pre-training loss keeps the backdoor, only the norm term costs ACC. */
-    private Verdict vitAblation() {
+    /**
+     * Appendix Table 5's rows of one vision family (ViT, CLIP), per image task run: only the pre-training loss keeps the
+     * backdoor, only the norm term costs ACC.
+     */
+    private Verdict visionAblation(String neuba) {
         return perImageTask("per image task, only-pretrain MASR ≥ 80 with ≥ 75 % of the undefended distance to the floor "
                 + "left; only-regularisation ACC below RECIPE's", task -> {
-            ExperimentCommand.Outcome a = get("appendix-table5", VIT_NEUBA, "none", task);
-            ExperimentCommand.Outcome r = get("appendix-table5", VIT_NEUBA, "RECIPE", task);
-            ExperimentCommand.Outcome pre = get("appendix-table5", VIT_NEUBA, "only-pretrain", task);
-            ExperimentCommand.Outcome reg = get("appendix-table5", VIT_NEUBA, "only-regularisation", task);
+            ExperimentCommand.Outcome a = get("appendix-table5", neuba, "none", task);
+            ExperimentCommand.Outcome r = get("appendix-table5", neuba, "RECIPE", task);
+            ExperimentCommand.Outcome pre = get("appendix-table5", neuba, "only-pretrain", task);
+            ExperimentCommand.Outcome reg = get("appendix-table5", neuba, "only-regularisation", task);
             if (a == null || r == null || pre == null || reg == null) return null;
             return new Judged(pre.masr().mean() >= 0.80 && nz(pre.masrDelta()) >= 0.75 * nz(a.masrDelta())
                     && reg.acc().mean() < r.acc().mean(), task + ": undefended " + describe(a) + "; only-pretrain "
