@@ -24,6 +24,27 @@ final class Stage {
     private Stage() {}
 
     /**
+     * Stages running now. A stage is its own process, so killing the parent (Ctrl-C, {@code kill}) would leave it
+     * running, training on alone and writing into the same work directories as the run that resumes it (session 29:
+     * two copies of one RECIPE stage wrote one checkpoint directory). The shutdown hook stops them with the parent;
+     * {@code kill -9} of the parent cannot be caught, so it still leaves them (kill the process group instead).
+     */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : LIVE) p.destroy();
+            for (Process p : LIVE) {
+                try {
+                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        }, "recipe-stop-stages"));
+    }
+
+    /**
      * How a stage shares the machine: its native threads ({@code OMP_NUM_THREADS}; null = as this JVM), its share of
      * the machine's memory, and a log file its output is appended to (null = this console).
      */
@@ -68,12 +89,15 @@ final class Stage {
         String what = "stage '" + String.join(" ", args) + "'" + (share.log() == null ? "" : " (" + share.log() + ")");
         untilDone(what, () -> {
             Process child = pb.start();
+            LIVE.add(child);
             try {
                 return child.waitFor();
             } catch (InterruptedException e) { // the caller gave up (a side-by-side stage failed): stop this one too
                 child.destroy();
                 if (!child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly();
                 throw e;
+            } finally {
+                LIVE.remove(child);
             }
         });
     }
