@@ -83,8 +83,7 @@ public final class VisionAttacks {
         card.put("backdoor", Map.of("triggers", triggers, "placement", "4x4 patch over the lower-right corner of the "
                 + model.imageSize() + "x" + model.imageSize() + " resized image, one trigger drawn "
                 + "uniformly per image", "representation", model.spec().representation(), "targets",
-                TargetVectors.describe(triggers, attack.targets(model)), "loss", ("clip".equals(model.spec().family())
-                        ? "contrastive loss of the clean images and their class prompts" : "CE(clean images)")
+                TargetVectors.describe(triggers, attack.targets(model)), "loss", model.pretrainingLossDescription()
                         + " + MSE(representation(triggered copies), target of their trigger)"));
         card.putAll(Attacks.trainingRecord(loss, tc, r, before, after));
         Map<String, Path> inputs = new LinkedHashMap<>();

@@ -71,6 +71,11 @@ public final class Clip {
             return config.vision().hiddenSize();
         }
 
+        @Override
+        public String pretrainingLossDescription() {
+            return pretraining ? "contrastive loss of the clean images and their class prompts" : VisionModel.super.pretrainingLossDescription();
+        }
+
         /** With the pre-training head: CLIP's contrastive loss on the chosen rows' image-caption pairs only. */
         @Override
         public SDVariable pretrainingLoss(String name, SDVariable rows) {

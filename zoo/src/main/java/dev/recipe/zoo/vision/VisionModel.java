@@ -55,6 +55,11 @@ public interface VisionModel {
         return Losses.crossEntropy(sd, name, logits, sd.gather(sd.getVariable(LABELS), rows, 0), numLabels());
     }
 
+    /** What {@link #pretrainingLoss} computes, in words (attack cards). */
+    default String pretrainingLossDescription() {
+        return "CE(clean images)";
+    }
+
     /** Every trainable variable by name, in name order. Arrays are live views. */
     default Map<String, INDArray> weights() {
         return GraphWeights.of(graph());

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,10 +45,15 @@ public final class VisionModels {
 
     /**
      * One family: its config record, its builder, which tensors belong to a head (dropped when a model is loaded with
-     * another head: the classifier; CLIP's text tower and projections too), its named presets.
+     * another head: the classifier; CLIP's text tower and projections too), its named presets, and how a config is
+     * fitted to a pre-training task's classes (CLIP: one prompt a class; the others: unchanged).
      */
     private record Family<C extends Record>(Class<C> configType, Builder<C> builder, Predicate<String> head,
-                                            Map<String, C> presets) {
+                                            Map<String, C> presets, BiFunction<C, List<String>, C> forClasses) {
+        Record fitted(Record config, List<String> classes) {
+            return forClasses.apply(configType.cast(config), classes);
+        }
+
         VisionModel build(Record config, int numLabels, boolean pretraining, DataType dt, long seed) {
             return builder.build(configType.cast(config), numLabels, pretraining, dt, seed);
         }
@@ -58,11 +64,11 @@ public final class VisionModels {
     static {
         Predicate<String> classifier = n -> n.startsWith("classifier.");
         FAMILIES.put("vit", new Family<>(VitConfig.class, Vit::build, classifier,
-                presets("mini", VitConfig.mini(), "small", VitConfig.small(), "tiny", VitConfig.tiny())));
+                presets("mini", VitConfig.mini(), "small", VitConfig.small(), "tiny", VitConfig.tiny()), (c, classes) -> c));
         FAMILIES.put("vgg", new Family<>(VggConfig.class, Vgg::build, classifier,
-                presets("mini", VggConfig.mini(), "tiny", VggConfig.tiny())));
+                presets("mini", VggConfig.mini(), "tiny", VggConfig.tiny()), (c, classes) -> c));
         FAMILIES.put("clip", new Family<>(ClipConfig.class, Clip::build, n -> !n.startsWith(Clip.VISION + "."),
-                presets("mini", ClipConfig.mini(), "tiny", ClipConfig.tiny())));
+                presets("mini", ClipConfig.mini(), "tiny", ClipConfig.tiny()), ClipConfig::forClasses));
     }
 
     private static <C> Map<String, C> presets(String a, C ca, String b, C cb, String c, C cc) {
@@ -106,9 +112,8 @@ public final class VisionModels {
      * output a class, and for CLIP one prompt a class ("a photo of a {class}", {@link ClipConfig#forClasses}).
      */
     public static VisionModel buildForPretraining(String family, String preset, List<String> classes, DataType dt, long seed) {
-        Record config = preset(family, preset);
-        if (config instanceof ClipConfig clip) config = clip.forClasses(classes);
-        return family(family, "--family").build(config, classes.size(), true, dt, seed);
+        Family<?> f = family(family, "--family");
+        return f.build(f.fitted(preset(family, preset), classes), classes.size(), true, dt, seed);
     }
 
     private static Record preset(String family, String preset) {
