@@ -171,6 +171,14 @@ def pct(xs, q):  # linear interpolation, as numpy.percentile
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
+def allocator():
+    """The allocator this process runs on, named as BenchCommand names the Java side's."""
+    pre, conf = os.environ.get("LD_PRELOAD", ""), os.environ.get("MALLOC_CONF", "")
+    if "jemalloc" not in pre:
+        return "glibc"
+    return "jemalloc " + conf if conf else "jemalloc"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", choices=CONFIGS, default="mini")
@@ -243,6 +251,7 @@ def main():
         "config": a.config, "step": a.step, "head": a.head if a.step == "recipe" else None,
         "batch": B, "seq": S, "masked_positions": M, "head_positions": P, "dropout": a.dropout,
         "threads": a.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "allocator": allocator(),
         "warmup": a.warmup, "steps": a.steps,
         "median_ms": round(med, 3), "p10_ms": round(pct(times, 10), 3), "p90_ms": round(pct(times, 90), 3),
         "mean_ms": round(sum(times) / len(times), 3),

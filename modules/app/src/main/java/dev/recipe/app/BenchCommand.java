@@ -124,6 +124,7 @@ final class BenchCommand implements Main.Command {
         r.put("masked_positions", masked);
         r.put("dropout", 0.0);
         r.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+        r.put("allocator", allocator(System.getenv("LD_PRELOAD"), System.getenv("MALLOC_CONF")));
         r.put("warmup", warmup);
         r.put("steps", steps);
         r.put("median_ms", median);
@@ -231,5 +232,15 @@ final class BenchCommand implements Main.Command {
             return Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /**
+     * The allocator the process runs on, as the launcher sets it ({@code LD_PRELOAD}, {@code MALLOC_CONF}): the peer
+     * records the same, because a step that allocates fresh arrays pays for the kernel's page faults under glibc's
+     * malloc, which on some VMs doubles the PyTorch step (BENCHMARKS.md, "The peer's allocator").
+     */
+    static String allocator(String preload, String mallocConf) {
+        if (preload == null || !preload.contains("jemalloc")) return "glibc";
+        return mallocConf == null || mallocConf.isBlank() ? "jemalloc" : "jemalloc " + mallocConf;
     }
 }

@@ -62,6 +62,9 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("regularise", "REGEX", "RECIPE: the weights under the norm term, a regular expression over "
                 + "variable names (repeatable; default the model family's set, BERT: the intermediate dense weights); "
                 + "each must be trained (with the faithful preset only the intermediate weights are: use recipe-extended)"));
+        o.addOption(Cli.opt("optimizer", "NAME", "RECIPE's optimizer: adamw (default; the authors' BERT code) or sgd "
+                + "(momentum --momentum); the RECIPE appendix does not state the one of its vision purifications"));
+        o.addOption(Cli.opt("momentum", "X", "with --optimizer sgd: momentum in [0, 1), default 0.9"));
         o.addOption(Cli.opt("checkpoint-epochs", "LIST", "also save the model after these epochs (purification dynamics)"));
         o.addOption(Cli.opt("out", "DIR", "purified model directory (written atomically)"));
         o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/purify-<out name>"));
@@ -80,7 +83,7 @@ final class PurifyCommand implements Main.Command {
         Defenses.Options opts = new Defenses.Options(cl.hasOption("epochs") ? Cli.integer(cl, "epochs", 8) : null,
                 cl.hasOption("lambda") ? Cli.real(cl, "lambda", 1) : null, cl.hasOption("lr") ? Cli.real(cl, "lr", 2e-5) : null,
                 cl.hasOption("batch") ? Cli.integer(cl, "batch", 32) : null, seed, ckEpochs, 64,
-                cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of());
+                cl.hasOption("regularise") ? List.of(cl.getOptionValues("regularise")) : List.of(), sgdMomentum(cl));
         String defenseName = cl.getOptionValue("defense", "recipe");
         Defense defense = Defenses.create(defenseName, opts);
         if (VisionModels.isVision(modelDir)) return purifyVision(cl, defense, modelDir, out, work, seed, args);
@@ -160,6 +163,19 @@ final class PurifyCommand implements Main.Command {
     }
 
     /** purification.json, provenance.json and the card of a purified model directory (any family). */
+    /** SGD's momentum when {@code --optimizer sgd}, null for AdamW; a bad name or a stray --momentum is an error. */
+    static Double sgdMomentum(CommandLine cl) {
+        String name = cl.getOptionValue("optimizer", "adamw");
+        if (name.equals("adamw")) {
+            if (cl.hasOption("momentum")) throw new ConfigException("--momentum is SGD's: add --optimizer sgd");
+            return null;
+        }
+        if (!name.equals("sgd")) throw new ConfigException("--optimizer must be adamw or sgd, got '" + name + "'");
+        double m = Cli.real(cl, "momentum", 0.9);
+        if (!(m >= 0 && m < 1)) throw new ConfigException("--momentum must be in [0, 1), got " + m);
+        return m;
+    }
+
     private static void writeRecords(Path d, Path dir, Path source, String defense, Map<String, Object> settings,
                                      Map<String, Object> report, String command, Provenance prov) throws java.io.IOException {
         Map<String, Object> rep = new LinkedHashMap<>();

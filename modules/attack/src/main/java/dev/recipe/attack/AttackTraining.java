@@ -2,6 +2,7 @@ package dev.recipe.attack;
 
 import java.util.List;
 
+import dev.recipe.train.OptimizerKind;
 import dev.recipe.train.Schedule;
 import dev.recipe.train.TrainConfig;
 
@@ -48,7 +49,7 @@ public record AttackTraining(int batchSize, int epochs, double learningRate, dou
      */
     public TrainConfig toTrainConfig(long seed, long checkpointEvery, long logEvery, List<String> trained) {
         return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm,
-                trained, seed, checkpointEvery, logEvery);
+                trained, seed, checkpointEvery, logEvery, OptimizerKind.ADAMW, 0.0);
     }
 
     public AttackTraining withBatchSize(int v) {

@@ -28,8 +28,16 @@ public final class Defenses {
 
     /** Settings a defense factory may read; anything unset keeps the defense's default. */
     public record Options(Integer epochs, Double lambda, Double learningRate, Integer batchSize, Long seed,
-                          List<Integer> checkpointEpochs, int maxLen, List<String> regularised) {
-        public static Options defaults() { return new Options(null, null, null, null, null, List.of(), 64, List.of()); }
+                          List<Integer> checkpointEpochs, int maxLen, List<String> regularised, Double sgdMomentum) {
+        public static Options defaults() {
+            return new Options(null, null, null, null, null, List.of(), 64, List.of(), null);
+        }
+
+        /** These options with SGD at {@code momentum} as RECIPE's optimizer (null = the preset's AdamW). */
+        public Options withSgdMomentum(Double momentum) {
+            return new Options(epochs, lambda, learningRate, batchSize, seed, checkpointEpochs, maxLen, regularised,
+                    momentum);
+        }
 
         /**
          * The settings given a value that only some defenses read (RECIPE's training and norm-term settings); seed and
@@ -43,6 +51,7 @@ public final class Defenses {
             if (batchSize != null) out.add("batchSize");
             if (checkpointEpochs != null && !checkpointEpochs.isEmpty()) out.add("checkpointEpochs");
             if (regularised != null && !regularised.isEmpty()) out.add("regularised");
+            if (sgdMomentum != null) out.add("optimizer");
             return out;
         }
 
@@ -53,6 +62,7 @@ public final class Defenses {
             if (batchSize != null) c = c.withBatchSize(batchSize);
             if (seed != null) c = c.withSeed(seed);
             if (regularised != null && !regularised.isEmpty()) c = c.withRegularised(regularised);
+            if (sgdMomentum != null) c = c.withSgd(sgdMomentum);
             return c.withCheckpointEpochs(checkpointEpochs);
         }
     }
@@ -62,7 +72,7 @@ public final class Defenses {
 
     /** What the RECIPE presets and ablations read: every training and norm-term setting. */
     private static final List<String> RECIPE_OPTIONS =
-            List.of("epochs", "lambda", "learningRate", "batchSize", "checkpointEpochs", "regularised");
+            List.of("epochs", "lambda", "learningRate", "batchSize", "checkpointEpochs", "regularised", "optimizer");
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 

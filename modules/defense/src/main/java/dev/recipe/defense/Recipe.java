@@ -157,10 +157,10 @@ public final class Recipe {
         // every variable, e.g. a ViT, would otherwise ask for gradients the loss does not have)
         List<String> trained = cfg.pretrainLoss() ? trainable
                 : regularised.stream().map(n -> "^" + Pattern.quote(n) + "$").toList();
-        TrainConfig tc = TrainConfig.of(cfg.learningRate(), cfg.epochs()).withWeightDecay(cfg.weightDecay())
-                .withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0).withClipNorm(cfg.clipNorm())
-                .withSeed(cfg.seed()).withTrainable(trained).withCheckpointEverySteps(checkpointDir == null ? 0 : 25)
-                .withLogEverySteps(50);
+        TrainConfig tc = cfg.optimizerOf(TrainConfig.of(cfg.learningRate(), cfg.epochs())
+                .withWeightDecay(cfg.weightDecay()).withEps(1e-8).withSchedule(Schedule.LINEAR).withWarmupSteps(0)
+                .withClipNorm(cfg.clipNorm()).withSeed(cfg.seed()).withTrainable(trained)
+                .withCheckpointEverySteps(checkpointDir == null ? 0 : 25).withLogEverySteps(50));
         Map<String, Double> before = norms(sd, regularised);
         List<Double> losses = new ArrayList<>();
         List<Double> lpt = new ArrayList<>();

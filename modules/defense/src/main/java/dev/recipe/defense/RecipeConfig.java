@@ -3,8 +3,11 @@ package dev.recipe.defense;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.recipe.text.MaskingMode;
+import dev.recipe.train.OptimizerKind;
+import dev.recipe.train.TrainConfig;
 import dev.recipe.zoo.ModelSpec;
 
 /**
@@ -20,11 +23,14 @@ import dev.recipe.zoo.ModelSpec;
  *                         norm term; empty = the ModelSpec's
  *                         {@code regularised()} (BERT: the intermediate dense weights). Each must be trained.
  * @param checkpointEpochs epochs after which the model is also saved, for purification-dynamics studies
+ * @param optimizer        AdamW (the authors' BERT code) or SGD with {@code momentum}: the RECIPE appendix does not
+ *                         state the vision purifications' optimizer ({@code official-code.md} A1.3)
+ * @param momentum         SGD's momentum in [0, 1); 0 with AdamW
  */
 public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, int epochs, double learningRate,
                            int batchSize, int seqLen, MaskingMode masking, double weightDecay, double clipNorm,
                            long seed, List<String> trainable, List<String> regularised,
-                           List<Integer> checkpointEpochs) {
+                           List<Integer> checkpointEpochs, OptimizerKind optimizer, double momentum) {
     /** The extended preset's trainable pattern: every variable whose name has no {@code .pooler.} part. */
     public static final String EVERYTHING_BUT_THE_POOLER = "^(?!.*\\.pooler\\.)";
 
@@ -32,6 +38,15 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
         trainable = List.copyOf(trainable);
         regularised = List.copyOf(regularised);
         checkpointEpochs = List.copyOf(checkpointEpochs);
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must be one of " + List.of(OptimizerKind.values()));
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), was " + momentum);
+        }
+        if (momentum != 0 && optimizer != OptimizerKind.SGD) {
+            throw new IllegalArgumentException("momentum must be 0 unless the optimizer is SGD, was " + momentum);
+        }
         if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
         if (!pretrainLoss && lambda == 0) {
             throw new IllegalArgumentException("lambda = 0 without the pre-training loss leaves nothing to minimise");
@@ -50,7 +65,7 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
     /** The authors' BERT code (RECIPE.py), with {@code epochs} (POR 4, BadPre 8, NeuBA 10 at paper scale). */
     public static RecipeConfig faithful(int epochs) {
         return new RecipeConfig("faithful", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.STATIC, 0.0, 1.0, 50,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), OptimizerKind.ADAMW, 0.0);
     }
 
     /**
@@ -60,12 +75,11 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
      */
     public static RecipeConfig extended(int epochs) {
         return new RecipeConfig("extended", 1.0, true, epochs, 2e-5, 32, 64, MaskingMode.DYNAMIC, 0.0, 1.0, 50,
-                List.of(EVERYTHING_BUT_THE_POOLER), List.of(), List.of());
+                List.of(EVERYTHING_BUT_THE_POOLER), List.of(), List.of(), OptimizerKind.ADAMW, 0.0);
     }
 
     public RecipeConfig withLambda(double v) {
-        return new RecipeConfig(preset, v, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> c.lambda = v);
     }
 
     /** Ablation "only pre-train": λ = 0. */
@@ -75,44 +89,95 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
 
     /** Ablation "only regularisation": no L_PT, the same number of steps. */
     public RecipeConfig onlyRegularisation() {
-        return new RecipeConfig(preset + "/only-regularisation", lambda, false, epochs, learningRate, batchSize, seqLen,
-                masking, weightDecay, clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> {
+            c.preset = preset + "/only-regularisation";
+            c.pretrainLoss = false;
+        });
     }
 
     public RecipeConfig withEpochs(int v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, v, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> c.epochs = v);
     }
 
     public RecipeConfig withLearningRate(double v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, v, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> c.learningRate = v);
     }
 
     public RecipeConfig withSeed(long v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
-                weightDecay, clipNorm, v, trainable, regularised, checkpointEpochs);
+        return with(c -> c.seed = v);
     }
 
     public RecipeConfig withBatchSize(int v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, v, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> c.batchSize = v);
     }
 
     /** The weights under the norm term, as regular expressions over variable names (empty = the ModelSpec's). */
     public RecipeConfig withRegularised(List<String> v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
-                weightDecay, clipNorm, seed, trainable, v, checkpointEpochs);
+        return with(c -> c.regularised = v);
     }
 
     public RecipeConfig withCheckpointEpochs(List<Integer> v) {
-        return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
-                weightDecay, clipNorm, seed, trainable, regularised, v);
+        return with(c -> c.checkpointEpochs = v);
+    }
+
+    /** SGD with {@code momentum} instead of AdamW (the learning rate and everything else unchanged). */
+    public RecipeConfig withSgd(double momentum) {
+        return with(c -> {
+            c.optimizer = OptimizerKind.SGD;
+            c.momentum = momentum;
+        });
     }
 
     RecipeConfig named(String p) {
-        return new RecipeConfig(p, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking, weightDecay,
-                clipNorm, seed, trainable, regularised, checkpointEpochs);
+        return with(c -> c.preset = p);
+    }
+
+    /** The trainer's optimizer settings applied to {@code tc}. */
+    TrainConfig optimizerOf(TrainConfig tc) {
+        return optimizer == OptimizerKind.SGD ? tc.withSgd(momentum) : tc.withAdamW();
+    }
+
+    /** The fields as mutable copies, so that each {@code with} method names only what it changes. */
+    private static final class Fields {
+        String preset;
+        double lambda, learningRate, weightDecay, clipNorm, momentum;
+        boolean pretrainLoss;
+        int epochs, batchSize, seqLen;
+        MaskingMode masking;
+        long seed;
+        List<String> trainable, regularised;
+        List<Integer> checkpointEpochs;
+        OptimizerKind optimizer;
+
+        Fields(RecipeConfig c) {
+            preset = c.preset;
+            lambda = c.lambda;
+            pretrainLoss = c.pretrainLoss;
+            epochs = c.epochs;
+            learningRate = c.learningRate;
+            batchSize = c.batchSize;
+            seqLen = c.seqLen;
+            masking = c.masking;
+            weightDecay = c.weightDecay;
+            clipNorm = c.clipNorm;
+            seed = c.seed;
+            trainable = c.trainable;
+            regularised = c.regularised;
+            checkpointEpochs = c.checkpointEpochs;
+            optimizer = c.optimizer;
+            momentum = c.momentum;
+        }
+
+        RecipeConfig build() {
+            return new RecipeConfig(preset, lambda, pretrainLoss, epochs, learningRate, batchSize, seqLen, masking,
+                    weightDecay, clipNorm, seed, trainable, regularised, checkpointEpochs, optimizer, momentum);
+        }
+    }
+
+    private RecipeConfig with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
     }
 
     public Map<String, Object> describe() {
@@ -130,7 +195,8 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
         m.put("seed", seed);
         m.put("trainable", trainable.isEmpty() ? "ModelSpec RECIPE default" : trainable);
         m.put("regularised", regularised.isEmpty() ? "ModelSpec default" : regularised);
-        m.put("optimizer", "AdamW eps 1e-8, linear decay, no warm-up");
+        m.put("optimizer", optimizer == OptimizerKind.SGD ? "SGD momentum " + momentum + ", linear decay, no warm-up"
+                : "AdamW eps 1e-8, linear decay, no warm-up");
         m.put("checkpoint_epochs", checkpointEpochs);
         return m;
     }

@@ -139,7 +139,7 @@ class DefensesTest {
         assertTrue(e.getMessage().contains("recipe") && e.getMessage().contains("nope"), e.getMessage());
         // a setting the defense would ignore is refused by name; RECIPE's presets take every one of them
         Defenses.Options lambdaAndPattern = new Defenses.Options(null, 0.5, null, null, 7L, List.of(), 64,
-                List.of("\\.attention\\.self\\.query\\.weight$"));
+                List.of("\\.attention\\.self\\.query\\.weight$"), null);
         for (String name : List.of("fp", "fp-ga", "reinit-pooler", "clip-extreme")) {
             dev.recipe.core.ConfigException ce = assertThrows(dev.recipe.core.ConfigException.class,
                     () -> Defenses.create(name, lambdaAndPattern));
@@ -149,7 +149,14 @@ class DefensesTest {
         for (String name : List.of("recipe", "recipe-extended", "only-pretrain", "only-regularisation")) {
             assertEquals(name, Defenses.create(name, lambdaAndPattern).name());
         }
-        assertEquals("fp", Defenses.create("fp", new Defenses.Options(null, null, null, null, 7L, List.of(), 32, List.of())).name());
+        assertEquals("fp", Defenses.create("fp", new Defenses.Options(null, null, null, null, 7L, List.of(), 32, List.of(), null)).name());
+        // SGD is a RECIPE setting: fine-pruning refuses it, RECIPE describes it
+        assertThrows(dev.recipe.core.ConfigException.class,
+                () -> Defenses.create("fp", Defenses.Options.defaults().withSgdMomentum(0.9)));
+        assertEquals("SGD momentum 0.9, linear decay, no warm-up", Defenses.create("recipe",
+                Defenses.Options.defaults().withSgdMomentum(0.9)).describe().get("optimizer"));
+        assertEquals("AdamW eps 1e-8, linear decay, no warm-up",
+                Defenses.create("recipe", Defenses.Options.defaults()).describe().get("optimizer"));
         assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withCheckpointEpochs(List.of(3)));
         assertThrows(IllegalArgumentException.class, () -> RecipeConfig.faithful(2).withLambda(0).onlyRegularisation());
         BertModel m = Bert.build(BertConfig.tiny(), Bert.Heads.pretraining(), DataType.FLOAT, 3);

@@ -22,7 +22,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The moments {@code m}, {@code v} have the parameter's data type and are created as zeros at the first update
  * of each parameter. Scalars (bias corrections, step size) are computed in double.
  */
-public final class AdamW {
+public final class AdamW implements Optimizer {
     private final double weightDecay;
     private final double beta1;
     private final double beta2;
@@ -47,6 +47,7 @@ public final class AdamW {
      * @param gradScale factor applied to every gradient first (global-norm clipping), 1 for none
      * @param lr        learning rate of this step
      */
+    @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double gradScale, double lr) {
         long t = step + 1;
         double bc1 = 1.0 - Math.pow(beta1, t);
@@ -130,21 +131,25 @@ public final class AdamW {
     }
 
     /** Number of updates made so far ({@code t} of the last update). */
+    @Override
     public long stepCount() {
         return step;
     }
 
     /** The first-moment arrays by parameter name (live, read-only view). */
+    @Override
     public Map<String, INDArray> firstMoments() {
         return Collections.unmodifiableMap(m);
     }
 
     /** The second-moment arrays by parameter name (live, read-only view). */
+    @Override
     public Map<String, INDArray> secondMoments() {
         return Collections.unmodifiableMap(v);
     }
 
     /** Replaces the whole state, e.g. from a checkpoint; the maps' arrays are used as they are (not copied). */
+    @Override
     public void restore(long stepCount, Map<String, INDArray> firstMoments, Map<String, INDArray> secondMoments) {
         if (stepCount < 0) throw new IllegalArgumentException("stepCount must be >= 0, got " + stepCount);
         if (!firstMoments.keySet().equals(secondMoments.keySet())) {

@@ -7,12 +7,13 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Hyperparameters of one {@link Trainer} run: AdamW (Loshchilov &amp; Hutter, 2019, arXiv:1711.05101) with decoupled
- * weight decay and bias correction exactly as {@code torch.optim.AdamW}, a warmup + decay learning-rate
+ * weight decay and bias correction exactly as {@code torch.optim.AdamW} (or SGD with momentum, {@link Sgd}), a warmup + decay learning-rate
  * {@link Schedule}, global-norm gradient clipping as {@code torch.nn.utils.clip_grad_norm_}, and the set of
  * trainable variables. Validated on construction (also when read back from a checkpoint's JSON).
  *
  * @param learningRate         peak learning rate, finite and {@code > 0}
- * @param weightDecay          decoupled weight decay ({@code p *= 1 - lr*wd} before the Adam step), finite, {@code >= 0}
+ * @param weightDecay          AdamW: decoupled weight decay ({@code p *= 1 - lr*wd} before the Adam step); SGD: added
+ *                             to the gradient ({@code g + wd*p}) as {@code torch.optim.SGD} does; finite, {@code >= 0}
  * @param beta1                first-moment decay, in [0, 1); PyTorch default 0.9
  * @param beta2                second-moment decay, in [0, 1); PyTorch default 0.999
  * @param eps                  denominator term, finite and {@code > 0}; PyTorch default 1e-8
@@ -27,6 +28,8 @@ import java.util.regex.PatternSyntaxException;
  * @param checkpointEverySteps write a checkpoint after every this many steps ({@code >= 0}; 0 = only at the end);
  *                             ignored without a checkpoint directory
  * @param logEverySteps        log progress after every this many steps ({@code >= 0}; 0 = never)
+ * @param optimizer            the update rule; null (a checkpoint from before the field) = {@link OptimizerKind#ADAMW}
+ * @param momentum             SGD's momentum, in [0, 1); must be 0 for AdamW (betas and eps are AdamW's alone)
  */
 public record TrainConfig(
         double learningRate,
@@ -41,7 +44,9 @@ public record TrainConfig(
         List<String> trainable,
         long seed,
         long checkpointEverySteps,
-        long logEverySteps) {
+        long logEverySteps,
+        OptimizerKind optimizer,
+        double momentum) {
 
     public TrainConfig {
         require(Double.isFinite(learningRate) && learningRate > 0, "learningRate", "finite and > 0", learningRate);
@@ -66,6 +71,11 @@ public record TrainConfig(
         }
         require(checkpointEverySteps >= 0, "checkpointEverySteps", ">= 0 (0 = only at the end)", checkpointEverySteps);
         require(logEverySteps >= 0, "logEverySteps", ">= 0 (0 = never)", logEverySteps);
+        // a checkpoint written before the field existed reads back as null: those runs trained with AdamW
+        if (optimizer == null) optimizer = OptimizerKind.ADAMW;
+        require(momentum >= 0 && momentum < 1, "momentum", "[0, 1)", momentum);
+        require(momentum == 0 || optimizer == OptimizerKind.SGD, "momentum",
+                "0 unless the optimizer is SGD (AdamW's momentum is beta1)", momentum);
     }
 
     /**
@@ -75,7 +85,7 @@ public record TrainConfig(
      */
     public static TrainConfig of(double learningRate, int epochs) {
         return new TrainConfig(learningRate, 0.0, 0.9, 0.999, 1e-8, epochs, 0, Schedule.LINEAR, 1.0, List.of(), 42,
-                500, 50);
+                500, 50, OptimizerKind.ADAMW, 0.0);
     }
 
     /** The learning rate of the update at 0-based {@code step} of {@code totalSteps}. */
@@ -90,74 +100,120 @@ public record TrainConfig(
 
     /** A copy with {@code learningRate} replaced (validated). */
     public TrainConfig withLearningRate(double v) {
-        return new TrainConfig(v, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm, trainable,
-                seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.learningRate = v);
     }
 
     /** A copy with {@code weightDecay} replaced (validated). */
     public TrainConfig withWeightDecay(double v) {
-        return new TrainConfig(learningRate, v, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm, trainable,
-                seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.weightDecay = v);
     }
 
     /** A copy with {@code beta1} and {@code beta2} replaced (validated). */
     public TrainConfig withBetas(double b1, double b2) {
-        return new TrainConfig(learningRate, weightDecay, b1, b2, eps, epochs, warmupSteps, schedule, clipNorm,
-                trainable, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> {
+            c.beta1 = b1;
+            c.beta2 = b2;
+        });
     }
 
     /** A copy with {@code eps} replaced (validated). */
     public TrainConfig withEps(double v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, v, epochs, warmupSteps, schedule, clipNorm,
-                trainable, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.eps = v);
     }
 
     /** A copy with {@code epochs} replaced (validated). */
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, v, warmupSteps, schedule, clipNorm,
-                trainable, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.epochs = v);
     }
 
     /** A copy with {@code warmupSteps} replaced (validated). */
     public TrainConfig withWarmupSteps(long v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, v, schedule, clipNorm, trainable,
-                seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.warmupSteps = v);
     }
 
     /** A copy with {@code schedule} replaced (validated). */
     public TrainConfig withSchedule(Schedule v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, v, clipNorm,
-                trainable, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.schedule = v);
     }
 
     /** A copy with {@code clipNorm} replaced (validated). */
     public TrainConfig withClipNorm(double v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, v,
-                trainable, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.clipNorm = v);
     }
 
     /** A copy with {@code trainable} replaced (validated). */
     public TrainConfig withTrainable(List<String> v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm,
-                v, seed, checkpointEverySteps, logEverySteps);
+        return with(c -> c.trainable = v);
     }
 
     /** A copy with {@code seed} replaced (validated). */
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm,
-                trainable, v, checkpointEverySteps, logEverySteps);
+        return with(c -> c.seed = v);
     }
 
     /** A copy with {@code checkpointEverySteps} replaced (validated). */
     public TrainConfig withCheckpointEverySteps(long v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm,
-                trainable, seed, v, logEverySteps);
+        return with(c -> c.checkpointEverySteps = v);
     }
 
     /** A copy with {@code logEverySteps} replaced (validated). */
     public TrainConfig withLogEverySteps(long v) {
-        return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule, clipNorm,
-                trainable, seed, checkpointEverySteps, v);
+        return with(c -> c.logEverySteps = v);
+    }
+
+    /** A copy that trains with plain SGD and {@code momentum} (weight decay as SGD applies it; validated). */
+    public TrainConfig withSgd(double momentum) {
+        return with(c -> {
+            c.optimizer = OptimizerKind.SGD;
+            c.momentum = momentum;
+        });
+    }
+
+    /** A copy that trains with AdamW (momentum 0; validated). */
+    public TrainConfig withAdamW() {
+        return with(c -> {
+            c.optimizer = OptimizerKind.ADAMW;
+            c.momentum = 0;
+        });
+    }
+
+    /** The fields as mutable copies, so that each {@code with} method names only the field it changes. */
+    private static final class Fields {
+        double learningRate, weightDecay, beta1, beta2, eps, clipNorm, momentum;
+        int epochs;
+        long warmupSteps, seed, checkpointEverySteps, logEverySteps;
+        Schedule schedule;
+        List<String> trainable;
+        OptimizerKind optimizer;
+
+        Fields(TrainConfig c) {
+            learningRate = c.learningRate;
+            weightDecay = c.weightDecay;
+            beta1 = c.beta1;
+            beta2 = c.beta2;
+            eps = c.eps;
+            epochs = c.epochs;
+            warmupSteps = c.warmupSteps;
+            schedule = c.schedule;
+            clipNorm = c.clipNorm;
+            trainable = c.trainable;
+            seed = c.seed;
+            checkpointEverySteps = c.checkpointEverySteps;
+            logEverySteps = c.logEverySteps;
+            optimizer = c.optimizer;
+            momentum = c.momentum;
+        }
+
+        TrainConfig build() {
+            return new TrainConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, warmupSteps, schedule,
+                    clipNorm, trainable, seed, checkpointEverySteps, logEverySteps, optimizer, momentum);
+        }
+    }
+
+    private TrainConfig with(java.util.function.Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
     }
 
     /**
@@ -176,6 +232,8 @@ public record TrainConfig(
         if (Double.compare(clipNorm, other.clipNorm) != 0) return "clipNorm";
         if (!Objects.equals(trainable, other.trainable)) return "trainable";
         if (seed != other.seed) return "seed";
+        if (optimizer != other.optimizer) return "optimizer";
+        if (Double.compare(momentum, other.momentum) != 0) return "momentum";
         return null;
     }
 

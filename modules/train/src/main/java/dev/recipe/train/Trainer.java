@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains any SameDiff graph on a scalar loss variable with {@link AdamW}, a {@link Schedule}d learning rate and
- * global-norm clipping ({@link GradientClipping}), without {@code sd.fit}. Each step:
+ * Trains any SameDiff graph on a scalar loss variable with {@link AdamW} (or {@link Sgd}, as
+ * {@link TrainConfig#optimizer()} says), a {@link Schedule}d learning rate and global-norm clipping
+ * ({@link GradientClipping}), without {@code sd.fit}. Each step:
  * <ol>
  *   <li>seeds ND4J's RNG from (seed, step), takes batch (epoch, index) from the {@link BatchSource};</li>
  *   <li>the loss and the trainable variables' gradients, as {@code sd.calculateGradientsAndOutputs} computes them
@@ -102,7 +103,7 @@ public final class Trainer {
         if (!sd.getLossVariables().equals(List.of(loss))) sd.setLossVariables(loss);
 
         VariableSelection sel = VariableSelection.of(sd, cfg.trainable());
-        AdamW opt = new AdamW(cfg);
+        Optimizer opt = Optimizer.of(cfg);
         CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
         List<Double> losses = new ArrayList<>();
         long first = restore(store, mustResume, sd, sel, cfg, opt, total, losses);
@@ -163,7 +164,7 @@ public final class Trainer {
 
     /** Restores from the newest checkpoint, if any; returns the number of steps already done. */
     private static long restore(CheckpointStore store, boolean mustResume, SameDiff sd, VariableSelection sel,
-                                TrainConfig cfg, AdamW opt, long total, List<Double> losses) {
+                                TrainConfig cfg, Optimizer opt, long total, List<Double> losses) {
         if (store == null) return 0;
         Optional<Path> latest = store.latest();
         if (latest.isEmpty()) {

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Saves and restores the complete training state of a graph: every variable array (trainable and frozen), the
- * AdamW moments and a {@link TrainerState}. Arrays are written with {@code Nd4j.toByteArray} (the format of
- * {@code Nd4j.write}), which round-trips bit-exactly, under {@code variables/}, {@code adam_m/} and {@code adam_v/};
+ * optimizer state (AdamW's moments; SGD's momentum buffers as first moments and zeros as second) and a
+ * {@link TrainerState}. Arrays are written with {@code Nd4j.toByteArray} (the format of {@code Nd4j.write}), which round-trips bit-exactly, under {@code variables/}, {@code adam_m/} and {@code adam_v/};
  * the SHA-256 of each file is recorded and checked on restore.
  */
 public final class TrainingCheckpoint {
@@ -28,7 +28,7 @@ public final class TrainingCheckpoint {
      * array entries of {@code state} are ignored and replaced by those of the files written.
      */
     public static Path write(CheckpointStore store, TrainerState state, SameDiff sd, VariableSelection sel,
-                             AdamW opt) {
+                             Optimizer opt) {
         return store.write(state.step(), dir -> {
             List<TrainerState.ArrayEntry> vars = writeAll(dir, "variables", sel.all(), name -> arrayOf(sd, name));
             List<TrainerState.ArrayEntry> m = writeAll(dir, "adam_m", sel.trainable(),
@@ -50,7 +50,7 @@ public final class TrainingCheckpoint {
      * @return the checkpoint's state
      * @throws IllegalStateException naming the first mismatching config field or variable (expected vs found shape)
      */
-    public static TrainerState restore(Path dir, SameDiff sd, VariableSelection sel, TrainConfig cfg, AdamW opt) {
+    public static TrainerState restore(Path dir, SameDiff sd, VariableSelection sel, TrainConfig cfg, Optimizer opt) {
         TrainerState state = CheckpointStore.readState(dir);
         if (state.formatVersion() != TrainerState.FORMAT_VERSION) {
             throw new IllegalStateException("checkpoint " + dir + " has format version " + state.formatVersion()

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,9 +59,12 @@ class CheckpointTest {
         assertTrue(json.contains("\"sha256\"") && json.contains("\"layer1.bias\""), json);
     }
 
-    @Test
-    void resumingAfterAnInterruptionInProcessIsBitIdentical() {
-        TrainConfig cfg = Mlp.config().withLogEverySteps(0);
+    @ParameterizedTest
+    @ValueSource(strings = {"adamw", "sgd"})
+    void resumingAfterAnInterruptionInProcessIsBitIdentical(String optimizer) {
+        TrainConfig adamW = Mlp.config().withLogEverySteps(0);
+        // SGD's momentum buffers are its checkpointed state; weight decay on, as AdamW's config has it
+        TrainConfig cfg = optimizer.equals("sgd") ? adamW.withSgd(0.9) : adamW;
         SameDiff straight = Mlp.graph(8, 99);
         TrainResult full = train(straight, cfg, null);
 
@@ -102,6 +107,9 @@ class CheckpointTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> train(Mlp.graph(8, 99), Mlp.config().withLearningRate(0.01), dir));
         assertTrue(e.getMessage().contains("learningRate differs"), e.getMessage());
+        IllegalStateException o = assertThrows(IllegalStateException.class,
+                () -> train(Mlp.graph(8, 99), Mlp.config().withSgd(0.9), dir));
+        assertTrue(o.getMessage().contains("optimizer differs"), o.getMessage());
     }
 
     @Test

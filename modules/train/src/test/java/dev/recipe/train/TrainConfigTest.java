@@ -34,6 +34,8 @@ class TrainConfigTest {
         rejects("trainable", () -> OK.withTrainable(List.of("(unclosed")));
         rejects("checkpointEverySteps", () -> OK.withCheckpointEverySteps(-1));
         rejects("logEverySteps", () -> OK.withLogEverySteps(-5));
+        rejects("momentum", () -> OK.withSgd(-0.1));
+        rejects("momentum", () -> OK.withSgd(Double.NaN));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OK.withBetas(1.5, 0.9));
         assertEquals("beta1 must be [0, 1), got 1.5", e.getMessage());
     }
@@ -59,5 +61,18 @@ class TrainConfigTest {
         String bad = json.writeValueAsString(cfg).replace("\"epochs\":1", "\"epochs\":0");
         Exception e = assertThrows(Exception.class, () -> json.readValue(bad, TrainConfig.class));
         assertTrue(e.getMessage().contains("epochs must be >= 1"), e.getMessage());
+        TrainConfig sgd = cfg.withSgd(0.9);
+        assertEquals(sgd, json.readValue(json.writeValueAsString(sgd), TrainConfig.class));
+        assertEquals("optimizer", cfg.firstTrajectoryDifference(sgd));
+        assertEquals("momentum", sgd.firstTrajectoryDifference(cfg.withSgd(0.5)));
+    }
+
+    /** A checkpoint written before the optimizer was a setting reads back as the AdamW run it was. */
+    @Test
+    void aConfigWithoutOptimizerFieldsIsAdamW() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String old = json.writeValueAsString(OK).replace(",\"optimizer\":\"ADAMW\",\"momentum\":0.0", "");
+        assertTrue(!old.contains("optimizer") && !old.contains("momentum"), old);
+        assertEquals(OK, json.readValue(old, TrainConfig.class));
     }
 }

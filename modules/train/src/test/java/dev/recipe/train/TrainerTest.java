@@ -60,6 +60,47 @@ class TrainerTest {
         assertEquals(2, r.finalStep());
     }
 
+    /** Three SGD steps with momentum and weight decay, against torch.optim.SGD computed by hand and by torch. */
+    @Test
+    void sgdWithMomentumMatchesTorch() {
+        SameDiff sd = TestGraphs.linear(1.0f, -0.5f);
+        TrainConfig cfg = TrainConfig.of(0.1, 1).withWeightDecay(0.01).withSchedule(Schedule.CONSTANT)
+                .withClipNorm(0).withLogEverySteps(0).withSgd(0.9);
+        double[][] g = {{0.5, -2.0}, {1.5, 0.25}, {-1.0, 0.75}};
+        new Trainer().fit(sd, "loss", TestGraphs.feed(List.of(
+                new float[] {0.5f, -2.0f}, new float[] {1.5f, 0.25f}, new float[] {-1.0f, 0.75f})), cfg, null);
+
+        // d = g + wd p; b = d (first step) else mu b + d; p -= lr b
+        double[] p = {1.0, -0.5};
+        double[] b = new double[2];
+        for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < 2; i++) {
+                double d = g[t][i] + 0.01 * p[i];
+                b[i] = t == 0 ? d : 0.9 * b[i] + d;
+                p[i] -= 0.1 * b[i];
+            }
+        }
+        // torch 1.13 SGD(lr=0.1, momentum=0.9, weight_decay=0.01), float64 and float32
+        assertEquals(0.6742347489999999, p[0], 1e-15);
+        assertEquals(-0.07843219949999997, p[1], 1e-15);
+        float[] w = sd.getArrForVarName("w").toFloatVector();
+        assertEquals(0.6742347478866577f, w[0], 2 * Math.ulp(0.6742347f));
+        assertEquals(-0.07843216508626938f, w[1], 2 * Math.ulp(0.07843216f));
+    }
+
+    /** SGD's momentum is its own setting: AdamW refuses one (its momentum is beta1), SGD takes [0, 1). */
+    @Test
+    void momentumBelongsToSgd() {
+        TrainConfig adamW = TrainConfig.of(0.1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TrainConfig(0.1, 0, 0.9, 0.999, 1e-8, 1, 0, Schedule.LINEAR, 1.0, List.of(), 1, 0, 0,
+                        OptimizerKind.ADAMW, 0.9));
+        assertTrue(e.getMessage().startsWith("momentum must be 0 unless the optimizer is SGD"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> adamW.withSgd(1.0));
+        assertEquals(OptimizerKind.SGD, adamW.withSgd(0).optimizer());
+        assertEquals(adamW, adamW.withSgd(0.5).withAdamW());
+    }
+
     /** Each step reports its phases; they are not negative and add up to no more than the step's wall time. */
     @Test
     void stepPhasesAreReportedAndFitInTheStep() {
