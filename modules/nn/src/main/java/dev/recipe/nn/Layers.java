@@ -63,31 +63,52 @@ public final class Layers {
     }
 
     /**
-     * Additive attention mask [B,1,1,S] from a [B,S] 0/1 mask: 0 where attended, -10000 where padded (BERT's
-     * original constant; HuggingFace later switched to the dtype minimum, which gives the same softmax).
+     * An additive attention mask and how it lines up with the [B, heads, S, S] scores: said by its maker, not guessed
+     * from a shape (a padding mask of a one-token batch and a full mask can have the same rank).
+     *
+     * @param add    the values added to the scores: 0 where attended, a large negative number where not
+     * @param perKey true: [B, 1, 1, S], one value per key position, broadcast over heads and query positions (padding);
+     *               false: a whole [B, heads, S, S] array (e.g. a causal mask) added element-wise
      */
-    public static SDVariable additiveMask(SameDiff sd, String name, SDVariable attentionMask) {
+    public record AttentionMask(SDVariable add, boolean perKey) {
+        public AttentionMask {
+            if (add == null) throw new IllegalArgumentException("an attention mask needs its additive values");
+        }
+
+        /** A padding mask [B, 1, 1, S] (see {@link #additiveMask}). */
+        public static AttentionMask padding(SDVariable add) {
+            return new AttentionMask(add, true);
+        }
+
+        /** A full [B, heads, S, S] mask such as CLIP text's causal mask. */
+        public static AttentionMask full(SDVariable add) {
+            return new AttentionMask(add, false);
+        }
+    }
+
+    /**
+     * Padding mask [B,1,1,S] from a [B,S] 0/1 mask: 0 where attended, -10000 where padded (BERT's original constant;
+     * HuggingFace later switched to the dtype minimum, which gives the same softmax).
+     */
+    public static AttentionMask additiveMask(SameDiff sd, String name, SDVariable attentionMask) {
         SDVariable add = attentionMask.rsub(1.0).mul(-10000.0);
-        return sd.expandDims(name, sd.expandDims(add, 1), 1);
+        return AttentionMask.padding(sd.expandDims(name, sd.expandDims(add, 1), 1));
     }
 
     /**
      * Scaled dot-product self-attention over heads, for q, k, v already projected: [B·S, H] each, with
-     * {@code seqShape} = the int64 vector [-1, S, heads, H/heads]. Returns the context [B·S, H].
+     * {@code seqShape} = the int64 vector [-1, S, heads, H/heads], under {@code mask} (null = every position
+     * attends to every other). Returns the context [B·S, H].
      */
     public static SDVariable attention(SameDiff sd, String name, SDVariable q, SDVariable k, SDVariable v,
-                                       SDVariable maskAdd, SDVariable headShape, SDVariable flatShape,
+                                       AttentionMask mask, SDVariable headShape, SDVariable flatShape,
                                        int headDim) {
         SDVariable qh = sd.permute(sd.reshape(q, headShape), 0, 2, 1, 3);
         SDVariable kh = sd.permute(sd.reshape(k, headShape), 0, 2, 1, 3);
         SDVariable vh = sd.permute(sd.reshape(v, headShape), 0, 2, 1, 3);
         SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(headDim));
-        if (maskAdd != null) {
-            long[] m = maskAdd.getShape();
-            // a [B, heads, S, S] constant (e.g. CLIP text's causal mask) adds element-wise; a [B, 1, 1, S] padding
-            // mask broadcasts over heads and query positions
-            boolean full = m != null && m.length == 4 && m[2] > 1;
-            scores = full ? scores.add(maskAdd) : BroadcastOps.addKeepDims(sd, scores, maskAdd, 1, 2);
+        if (mask != null) {
+            scores = mask.perKey() ? BroadcastOps.addKeepDims(sd, scores, mask.add(), 1, 2) : scores.add(mask.add());
         }
         SDVariable probs = sd.nn.softmax(scores, 3);
         SDVariable ctx = sd.mmul(probs, vh);

@@ -231,7 +231,7 @@ class LayersGradientTest {
         SDVariable k = sd.var("k", randn(11, batch * seq, hidden));
         SDVariable v = sd.var("v", randn(12, batch * seq, hidden));
         SDVariable mask = sd.placeHolder("mask", DataType.DOUBLE, -1, -1);
-        SDVariable maskAdd = Layers.additiveMask(sd, "maskAdd", mask);
+        Layers.AttentionMask maskAdd = Layers.additiveMask(sd, "maskAdd", mask);
         SDVariable headShape = sd.constant(Nd4j.createFromArray(-1L, seq, heads, headDim));
         SDVariable flatShape = sd.constant(Nd4j.createFromArray(-1L, hidden));
         SDVariable ctx = Layers.attention(sd, "ctx", q, k, v, maskAdd, headShape, flatShape, headDim);

@@ -77,7 +77,7 @@ public final class Bert {
         flatShape = sd.constant(Nd4j.createFromArray(-1L, (long) c.hiddenSize()));
 
         SDVariable h = embeddings(ids, seqLen);
-        SDVariable maskAdd = Layers.additiveMask(sd, p + ".extended_attention_mask", mask);
+        Layers.AttentionMask maskAdd = Layers.additiveMask(sd, p + ".extended_attention_mask", mask);
         List<String> neurons = new ArrayList<>();
         List<ModelSpec.NeuronWeights> neuronWeights = new ArrayList<>();
         List<String> regularised = new ArrayList<>();
@@ -130,7 +130,7 @@ public final class Bert {
         return Layers.layerNorm(sd, ep + ".out", sum, ones(ep + ".LayerNorm.weight", c.hiddenSize()), zeros(ep + ".LayerNorm.bias", c.hiddenSize()), c.layerNormEps());
     }
 
-    private SDVariable layer(String lp, SDVariable x, SDVariable maskAdd) {
+    private SDVariable layer(String lp, SDVariable x, Layers.AttentionMask maskAdd) {
         int hs = c.hiddenSize();
         String ap = lp + ".attention";
         SDVariable q = dense(ap + ".self.query", x, hs, hs);

@@ -188,7 +188,7 @@ public final class Clip {
                 sd.constant(Nd4j.createFromArray(-1L, len, heads, tc.headDim())), sd.constant(Nd4j.createFromArray(-1L, hs)));
         for (int i = 0; i < tc.numLayers(); i++) {
             h = PreLnLayer.apply(params, TEXT + ".encoder.layers." + i, h, PreLnLayer.Names.CLIP,
-                    PreLnLayer.Activation.QUICK_GELU, shape, causal);
+                    PreLnLayer.Activation.QUICK_GELU, shape, Layers.AttentionMask.full(causal));
         }
         h = params.layerNorm(TEXT + ".final_layer_norm", TEXT + ".last_hidden_state", h, hs, tc.layerNormEps());
         SDVariable pooled = Layers.selectRows(sd, TEXT + ".pooler_output", h, sd.constant(Nd4j.createFromArray(ends)));

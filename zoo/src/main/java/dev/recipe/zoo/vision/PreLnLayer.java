@@ -39,15 +39,16 @@ public final class PreLnLayer {
      * The layer at prefix {@code lp} ({@code vit.encoder.layer.0}); fc1's pre-activation output is
      * {@code lp + "." + names.fc1() + ".out"}, the layer's output {@code lp + ".out"}.
      *
-     * @param maskAdd additive attention mask broadcast over heads (e.g. CLIP text's causal mask), or null
+     * @param mask attention mask (e.g. CLIP text's causal mask), or null
      */
-    public static SDVariable apply(Params p, String lp, SDVariable x, Names n, Activation act, Shape s, SDVariable maskAdd) {
+    public static SDVariable apply(Params p, String lp, SDVariable x, Names n, Activation act, Shape s,
+                                   Layers.AttentionMask mask) {
         int hs = s.hidden();
         SDVariable ln1 = p.layerNorm(lp + "." + n.ln1(), lp + "." + n.ln1() + ".out", x, hs, s.eps());
         SDVariable q = p.dense(lp + "." + n.q(), ln1, hs, hs);
         SDVariable k = p.dense(lp + "." + n.k(), ln1, hs, hs);
         SDVariable v = p.dense(lp + "." + n.v(), ln1, hs, hs);
-        SDVariable ctx = Layers.attention(p.sd(), lp + ".attention_context", q, k, v, maskAdd, s.headShape(), s.flatShape(), s.headDim());
+        SDVariable ctx = Layers.attention(p.sd(), lp + ".attention_context", q, k, v, mask, s.headShape(), s.flatShape(), s.headDim());
         SDVariable a = p.dense(lp + "." + n.out(), ctx, hs, hs).add(x);
         SDVariable ln2 = p.layerNorm(lp + "." + n.ln2(), lp + "." + n.ln2() + ".out", a, hs, s.eps());
         SDVariable inter = p.dense(lp + "." + n.fc1(), ln2, s.intermediate(), hs);
