@@ -114,6 +114,24 @@ class MainTest {
         assertTrue(rep.get("norm_after").asDouble() < rep.get("norm_before").asDouble(), rep.toString());
         assertEquals(2, rep.get("steps").asInt());
         assertTrue(rep.get("settings").get("pretrain_loss").asText().contains("classification"), rep.toString());
+        // RECIPE with SGD: the same purification under the other optimizer, recorded as such; bad values named
+        Path sgd = dir.resolve("vit-neuba-recipe-sgd");
+        List<String> sgdArgs = List.of("purify", "--model", attacked.toString(), "--defense", "recipe", "--aux-images",
+                "gtsrb", "--per-class", "8", "--data", data.toString(), "--epochs", "1", "--lr", "0.05", "--batch", "8",
+                "--out", sgd.toString(), "--work", dir.resolve("swork").toString(), "--optimizer");
+        String s = stderrOf(java.util.stream.Stream.concat(sgdArgs.stream(), java.util.stream.Stream.of("sgd", "--momentum",
+                "0.5")).toArray(String[]::new));
+        assertTrue(s.startsWith("0:"), s);
+        var sgdRep = dev.recipe.core.Json.readTree(sgd.resolve("purification.json"));
+        assertTrue(sgdRep.get("norm_after").asDouble() < sgdRep.get("norm_before").asDouble(), sgdRep.toString());
+        assertEquals("SGD momentum 0.5, linear decay, no warm-up", sgdRep.get("settings").get("optimizer").asText());
+        String wrong = stderrOf(java.util.stream.Stream.concat(sgdArgs.stream(), java.util.stream.Stream.of("adam"))
+                .map(arg -> arg.equals(sgd.toString()) ? dir.resolve("bad").toString() : arg).toArray(String[]::new));
+        assertTrue(wrong.startsWith("1:") && wrong.contains("--optimizer must be adamw or sgd, got 'adam'"), wrong);
+        String stray = stderrOf("purify", "--model", attacked.toString(), "--defense", "recipe", "--momentum", "0.9",
+                "--out", dir.resolve("bad").toString());
+        assertTrue(stray.startsWith("1:") && stray.contains("--momentum is SGD's"), stray);
+        assertTrue(!dir.resolve("bad").toFile().exists());
         // fine-pruning too: the whole last fc1 layer, ranked on the auxiliary images, no text-only settings recorded
         Path pruned = dir.resolve("vit-neuba-fp");
         String fp = stderrOf("purify", "--model", attacked.toString(), "--defense", "fp", "--aux-images", "gtsrb", "--data",
