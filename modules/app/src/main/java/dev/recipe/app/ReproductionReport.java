@@ -75,9 +75,11 @@ final class ReproductionReport {
           .append("this project on 3.9 MB of text) and, for the RoBERTa rows, a mini RoBERTa of the same shape that the roberta ")
           .append("grid pre-trains on the same text, and, for the ViT rows (Table 12 and the appendix tables), the zoo's vit-small (4 layers, hidden 128, ")
           .append("64×64 images, pre-trained by this project on CIFAR-10), for the VGG rows the zoo's vgg-mini (VGG-11's layout at a quarter ")
-          .append("of its width, 32×32 images, pre-trained by this project on CIFAR-10); attacks and defenses at the budgets in each experiment's ")
+          .append("of its width, 32×32 images, pre-trained by this project on CIFAR-10), for the CLIP rows the zoo's clip-mini (a vision ")
+          .append("tower of vit-small's shape and a 2-layer text tower over class prompts, pre-trained by this project on CIFAR-10); ")
+          .append("attacks and defenses at the budgets in each experiment's ")
           .append("config, fine-tuned on stratified subsamples (1,000 training / 500 test examples or images per task), mean ± std ")
-          .append("over the seeds. Paper: BERT-base, RoBERTa-base, ViT-B/16 and VGG-16, full data. Directions and orderings are what can ")
+          .append("over the seeds. Paper: BERT-base, RoBERTa-base, ViT-B/16, VGG-16 and CLIP, full data. Directions and orderings are what can ")
           .append("reproduce at this scale (SPEC §8), not values. ")
           .append("In the evidence, \"floor\" is the clean model's MASR over the same triggers and \"no trigger\" the share of ")
           .append("sentences not of the MASR trigger's target label that the same model predicts as that label without any ")
@@ -230,18 +232,10 @@ final class ReproductionReport {
                     a.masr().mean() >= 0.90 && nz(d.masrDelta()) <= 0.30 * nz(a.masrDelta()) && d.acc().mean() - a.acc().mean() >= -0.03,
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
-            case "vit-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA);
-            case "vgg-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA);
-            case "clip-recipe-beats-baselines" -> recipeBeatsBaselinesOnImages("CLIP", CLIP_NEUBA);
-            case "vgg-adaptive-still-removed" -> perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean "
-                    + "VGG's floor; after RECIPE ≤ floor + 15 and ≤ 25 % of the undefended distance; ACC ≥ undefended − 3", task -> {
-                ExperimentCommand.Outcome a = get("appendix-table4", VGG_NEUBA, "none", task);
-                ExperimentCommand.Outcome r = get("appendix-table4", VGG_NEUBA, "RECIPE", task);
-                if (a == null || r == null) return null;
-                return new Judged(a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
-                        && nz(r.masrDelta()) <= 0.25 * nz(a.masrDelta()) && r.acc().mean() - a.acc().mean() >= -0.03,
-                        task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
-            });
+            case "vit-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA, d));
+            case "vgg-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA, d));
+            case "clip-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("CLIP", CLIP_NEUBA, d));
+            case "vgg-adaptive-still-removed" -> withSgdRows(this::vggAdaptiveStillRemoved);
             case "vit-ablation" -> visionAblation(VIT_NEUBA);
             case "clip-ablation" -> visionAblation(CLIP_NEUBA);
             case "vit-small-aux-suffices" -> perImageTask("per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, "
@@ -463,15 +457,44 @@ final class ReproductionReport {
      * Table 12's rows of one vision family, per downstream image task run: the backdoor took, and RECIPE beats every
      * pruning baseline.
      */
-    private Verdict recipeBeatsBaselinesOnImages(String family, String attack) {
+    /** The defense label of the vision rows purified with SGD instead of the grids' AdamW (session 30). */
+    static final String RECIPE_SGD = "RECIPE (SGD)";
+
+    /**
+     * A vision finding judged on the grid's declared RECIPE rows, with the same rule applied to the rows purified with
+     * SGD appended to its evidence where they exist: they were added after the declared rows' results (the appendix
+     * states no optimizer for its vision purifications), so they inform the reader but never decide the verdict.
+     */
+    private Verdict withSgdRows(java.util.function.Function<String, Verdict> judgeWith) {
+        Verdict declared = judgeWith.apply("RECIPE");
+        Verdict sgd = judgeWith.apply(RECIPE_SGD);
+        if (sgd.status() == Status.NOT_RUN) return declared;
+        return new Verdict(declared.status(), declared.evidence() + " Not the verdict: the same rule on the rows purified "
+                + "with SGD (lr 0.01, momentum 0.9; added after the declared rows' results) "
+                + (sgd.status() == Status.REPRODUCED ? "holds" : "does not hold") + "; " + sgd.evidence());
+    }
+
+    private Verdict vggAdaptiveStillRemoved(String defense) {
+        return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean VGG's floor; after " + defense
+                + " ≤ floor + 15 and ≤ 25 % of the undefended distance; ACC ≥ undefended − 3", task -> {
+            ExperimentCommand.Outcome a = get("appendix-table4", VGG_NEUBA, "none", task);
+            ExperimentCommand.Outcome r = get("appendix-table4", VGG_NEUBA, defense, task);
+            if (a == null || r == null) return null;
+            return new Judged(a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
+                    && nz(r.masrDelta()) <= 0.25 * nz(a.masrDelta()) && r.acc().mean() - a.acc().mean() >= -0.03,
+                    task + ": undefended " + describe(a) + "; " + defense + " " + describe(r));
+        });
+    }
+
+    private Verdict recipeBeatsBaselinesOnImages(String family, String attack, String defense) {
         return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean " + family + "'s floor; after "
-                + "RECIPE below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {
+                + defense + " below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {
             ExperimentCommand.Outcome a = get("table12", attack, "none", task);
-            ExperimentCommand.Outcome r = get("table12", attack, "RECIPE", task);
+            ExperimentCommand.Outcome r = get("table12", attack, defense, task);
             if (a == null || r == null) return null;
             boolean ok = a.masr().mean() >= 0.85 && nz(a.masrDelta()) >= 0.30 && nz(r.masrDelta()) <= 0.15
                     && r.acc().mean() - a.acc().mean() >= -0.03;
-            StringBuilder ev = new StringBuilder(task + ": undefended " + describe(a) + "; RECIPE " + describe(r));
+            StringBuilder ev = new StringBuilder(task + ": undefended " + describe(a) + "; " + defense + " " + describe(r));
             for (String fp : List.of("FP", "FP-GM", "FP-GA")) {
                 ExperimentCommand.Outcome b = get("table12", attack, fp, task);
                 if (b == null) {

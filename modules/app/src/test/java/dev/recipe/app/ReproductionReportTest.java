@@ -147,6 +147,18 @@ class ReproductionReportTest {
         v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-recipe-beats-baselines");
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
         assertTrue(v.evidence().contains("FP-GA MASR 25.0 ACC 88.0"), v.evidence());
+        // rows purified with SGD (added after the declared rows) are judged by the same rule but never decide
+        Files.writeString(grid, Files.readString(grid).replace("]}\n", """
+                , {"name": "NeuBA + RECIPE (SGD)", "from": "NeuBA", "defense": "recipe",
+                   "args": ["--aux-images", "cifar10", "--optimizer", "sgd"],
+                   "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "RECIPE (SGD)", "model": "ViT"}}]}
+                """));
+        cell(out, "neuba-recipe-sgd", "gtsrb", 1, 0.90, 0.22);
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-recipe-beats-baselines");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("Not the verdict: the same rule on the rows purified with SGD")
+                && v.evidence().contains("holds; rule: per image task") && v.evidence().contains("RECIPE (SGD) ACC 90.0 MASR 22.0"),
+                v.evidence());
 
         // the ablation (appendix Table 5): rows of the same grid placed in that table too
         String ablation = Files.readString(grid).replace("\"tables\": [\"table12\"], \"attack\": \"NeuBA\", \"defense\": \"none\"",
