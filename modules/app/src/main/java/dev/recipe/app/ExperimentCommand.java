@@ -692,9 +692,14 @@ final class ExperimentCommand implements Main.Command {
      *
      * @param accDelta  ACC minus the reference's (fraction); null without a reference row for the task
      * @param floorMasr the reference's MASR over this model's triggers; null when unknown
+     * @param floorMasrSameDefense for a defended model: the MASR over its triggers of the reference model under the same
+     *                  defense with the same arguments (another row of the grid), i.e. the floor of a purified clean model,
+     *                  which separates what a defense costs the classifier from what is left of a backdoor; null when
+     *                  the grid has no such row or it lacks a trigger
      */
     record Outcome(ExperimentConfig.Step step, String task, List<ResultRecord> seeds, SeedStats acc, SeedStats macroF1,
-                   SeedStats aasr, SeedStats masr, Double accDelta, Double floorMasr, List<ResultRecord> neurons) {
+                   SeedStats aasr, SeedStats masr, Double accDelta, Double floorMasr, List<ResultRecord> neurons,
+                   Double floorMasrSameDefense) {
         Double masrDelta() {
             return floorMasr == null ? null : masr.mean() - floorMasr;
         }
@@ -740,12 +745,33 @@ final class ExperimentCommand implements Main.Command {
                 List<ResultRecord> refRows = ref.get(task);
                 Path neuronCell = out.resolve("eval").resolve(s.slug()).resolve("cells").resolve(task + "-neurons.json");
                 List<ResultRecord> neurons = Files.isRegularFile(neuronCell) ? ResultTable.readJson(neuronCell).records() : List.of();
+                ExperimentConfig.Step clean = cleanUnderSameDefense(cfg, s);
+                List<ResultRecord> cleanRows = clean == null ? null
+                        : byModelTask.getOrDefault(clean.name(), Map.of()).get(task);
                 outcomes.add(new Outcome(s, task, rs, acc, stats(rs, "macro_F1"), stats(rs, "AASR"), stats(rs, "MASR"),
                         refRows == null ? null : acc.mean() - stats(refRows, "ACC").mean(),
-                        refRows == null ? null : floorMasr(refRows, triggerKeys(rs)), neurons));
+                        refRows == null ? null : floorMasr(refRows, triggerKeys(rs)), neurons,
+                        cleanRows == null ? null : floorMasr(cleanRows, triggerKeys(rs))));
             }
         }
         return outcomes;
+    }
+
+    /**
+     * The grid's row that applies {@code s}'s defense, with the same arguments, to the reference (clean) model; null when
+     * {@code s} is not a defense applied to another model or the grid has no such row.
+     */
+    static ExperimentConfig.Step cleanUnderSameDefense(ExperimentConfig cfg, ExperimentConfig.Step s) {
+        if (cfg.reference() == null || s.defense() == null || s.from() == null || s.from().equals(cfg.reference())) {
+            return null;
+        }
+        for (ExperimentConfig.Step c : cfg.models()) {
+            if (cfg.reference().equals(c.from()) && s.defense().equals(c.defense())
+                    && java.util.Objects.equals(s.args(), c.args())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
@@ -765,7 +791,9 @@ final class ExperimentCommand implements Main.Command {
                     .put("MASR_trigger", mostCommon(rs, "MASR_trigger"))
                     .put("ΔACC_vs_" + cfg.reference(), delta == null ? "n/a" : String.format("%+.1f", delta))
                     .put("floor_MASR", o.floorMasr() == null ? "n/a" : String.format("%.1f", 100 * o.floorMasr()))
-                    .put("ΔMASR_vs_floor", o.masrDelta() == null ? "n/a" : String.format("%+.1f", 100 * o.masrDelta()));
+                    .put("ΔMASR_vs_floor", o.masrDelta() == null ? "n/a" : String.format("%+.1f", 100 * o.masrDelta()))
+                    .put("floor_MASR_same_defense", o.floorMasrSameDefense() == null ? "n/a"
+                            : String.format("%.1f", 100 * o.floorMasrSameDefense()));
             Double noTrigger = meanNoTriggerRate(rs);
             b.put("MASR_no_trigger", noTrigger == null ? "n/a" : String.format("%.1f", 100 * noTrigger));
             if (cfg.criterion() != null && cfg.criterion().models().contains(s.name())) {
@@ -803,7 +831,10 @@ final class ExperimentCommand implements Main.Command {
           .append(e.trainSize()).append(" training / ").append(e.testSize()).append(" test (and dev) examples; flags ")
           .append(e.args()).append(". Values are percent, mean ± sample std over seeds; MASR_min is the lowest seed's; ")
           .append("ΔACC is in points against `").append(cfg.reference()).append("`; floor_MASR is `").append(cfg.reference())
-          .append("`'s MASR over the same triggers (the clean model's floor), ΔMASR_vs_floor the distance to it. ")
+          .append("`'s MASR over the same triggers (the clean model's floor), ΔMASR_vs_floor the distance to it; ")
+          .append("floor_MASR_same_defense, for a defended model, is the same for the clean model under the same defense and ")
+          .append("arguments (a row of this grid), the floor of a purified clean model: a defense that costs the classifier ")
+          .append("accuracy raises it, so MASR near it says the backdoor is gone even when MASR is above floor_MASR. ")
           .append("MASR_no_trigger is the same share without any trigger: of the test sentences whose label is not the ")
           .append("MASR trigger's target, the share the model predicts as that target anyway (from the clean confusion ")
           .append("matrix, per seed, then the mean); a MASR near it says the classifier leans to that label, not that ")

@@ -159,6 +159,20 @@ class ReproductionReportTest {
         assertTrue(v.evidence().contains("Not the verdict: the same rule on the rows purified with SGD")
                 && v.evidence().contains("holds; rule: per image task") && v.evidence().contains("RECIPE (SGD) ACC 90.0 MASR 22.0"),
                 v.evidence());
+        // a defended row's second floor: the clean model under the same defense and arguments, where the grid has it
+        Files.writeString(grid, Files.readString(grid).replace("]}\n", """
+                , {"name": "vit + RECIPE", "from": "vit", "defense": "recipe", "args": ["--aux-images", "cifar10"]}]}
+                """));
+        cell(out, "vit-recipe", "gtsrb", 1, 0.88, 0.28);
+        ExperimentConfig cfg = ExperimentConfig.read(grid);
+        Map<String, Double> sameDefense = new java.util.HashMap<>();
+        for (ExperimentCommand.Outcome o : ExperimentCommand.outcomes(cfg, out)) {
+            sameDefense.put(o.step().name(), o.floorMasrSameDefense());
+        }
+        assertEquals(0.28, sameDefense.get("NeuBA + RECIPE"), 1e-9);
+        assertEquals(null, sameDefense.get("NeuBA + RECIPE (SGD)"), "other arguments: no clean counterpart");
+        assertEquals(null, sameDefense.get("NeuBA + FP"), "no clean row under FP in this grid");
+        assertEquals(null, sameDefense.get("vit + RECIPE"), "the clean row itself");
 
         // the ablation (appendix Table 5): rows of the same grid placed in that table too
         String ablation = Files.readString(grid).replace("\"tables\": [\"table12\"], \"attack\": \"NeuBA\", \"defense\": \"none\"",
