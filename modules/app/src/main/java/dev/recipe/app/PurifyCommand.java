@@ -162,7 +162,6 @@ final class PurifyCommand implements Main.Command {
         });
     }
 
-    /** purification.json, provenance.json and the card of a purified model directory (any family). */
     /** SGD's momentum when {@code --optimizer sgd}, null for AdamW; a bad name or a stray --momentum is an error. */
     static Double sgdMomentum(CommandLine cl) {
         String name = cl.getOptionValue("optimizer", "adamw");
@@ -176,6 +175,7 @@ final class PurifyCommand implements Main.Command {
         return m;
     }
 
+    /** purification.json, provenance.json and the card of a purified model directory (any family). */
     private static void writeRecords(Path d, Path dir, Path source, String defense, Map<String, Object> settings,
                                      Map<String, Object> report, String command, Provenance prov) throws java.io.IOException {
         Map<String, Object> rep = new LinkedHashMap<>();

@@ -453,10 +453,6 @@ final class ReproductionReport {
         return verdictOf(pass, fail, "on SST-2 RECIPE's MASR below every FP variant's, FP-GA's ACC below RECIPE's");
     }
 
-    /**
-     * Table 12's rows of one vision family, per downstream image task run: the backdoor took, and RECIPE beats every
-     * pruning baseline.
-     */
     /** The defense label of the vision rows purified with SGD instead of the grids' AdamW (session 30). */
     static final String RECIPE_SGD = "RECIPE (SGD)";
 
@@ -486,6 +482,10 @@ final class ReproductionReport {
         });
     }
 
+    /**
+     * Table 12's rows of one vision family, per downstream image task run: the backdoor took, and {@code defense}
+     * (the declared RECIPE row, or another label of the same table) beats every pruning baseline.
+     */
     private Verdict recipeBeatsBaselinesOnImages(String family, String attack, String defense) {
         return perImageTask("per image task, undefended MASR ≥ 85 and ≥ 30 above the clean " + family + "'s floor; after "
                 + defense + " below FP's, FP-GM's and FP-GA's, ≤ floor + 15, ACC ≥ undefended − 3", task -> {

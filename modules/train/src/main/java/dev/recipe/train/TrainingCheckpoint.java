@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Saves and restores the complete training state of a graph: every variable array (trainable and frozen), the
  * optimizer state (AdamW's moments; SGD's momentum buffers as first moments and zeros as second) and a
- * {@link TrainerState}. Arrays are written with {@code Nd4j.toByteArray} (the format of {@code Nd4j.write}), which round-trips bit-exactly, under {@code variables/}, {@code adam_m/} and {@code adam_v/};
+ * {@link TrainerState}. Arrays are written with {@code Nd4j.toByteArray} (the format of {@code Nd4j.write}), which
+ * round-trips bit-exactly, under {@code variables/}, {@code adam_m/} and {@code adam_v/};
  * the SHA-256 of each file is recorded and checked on restore.
  */
 public final class TrainingCheckpoint {
