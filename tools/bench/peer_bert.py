@@ -252,6 +252,7 @@ def main():
         "batch": B, "seq": S, "masked_positions": M, "head_positions": P, "dropout": a.dropout,
         "threads": a.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "allocator": allocator(),
+        "blas_coretype": os.environ.get("OPENBLAS_CORETYPE", "auto"),
         "warmup": a.warmup, "steps": a.steps,
         "median_ms": round(med, 3), "p10_ms": round(pct(times, 10), 3), "p90_ms": round(pct(times, 90), 3),
         "mean_ms": round(sum(times) / len(times), 3),

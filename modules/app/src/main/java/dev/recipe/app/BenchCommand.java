@@ -125,6 +125,7 @@ final class BenchCommand implements Main.Command {
         r.put("dropout", 0.0);
         r.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
         r.put("allocator", allocator(System.getenv("LD_PRELOAD"), System.getenv("MALLOC_CONF")));
+        r.put("blas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "auto"));
         r.put("warmup", warmup);
         r.put("steps", steps);
         r.put("median_ms", median);

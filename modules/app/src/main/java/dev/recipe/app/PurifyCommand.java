@@ -171,7 +171,11 @@ final class PurifyCommand implements Main.Command {
         }
         if (!name.equals("sgd")) throw new ConfigException("--optimizer must be adamw or sgd, got '" + name + "'");
         double m = Cli.real(cl, "momentum", 0.9);
-        if (!(m >= 0 && m < 1)) throw new ConfigException("--momentum must be in [0, 1), got " + m);
+        try {
+            dev.recipe.train.OptimizerKind.SGD.checkMomentum(m);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--" + e.getMessage());
+        }
         return m;
     }
 

@@ -47,20 +47,26 @@ public record Provenance(String command, String started, String gitRevision, boo
     }
 
     /**
-     * The BLAS and allocator libraries this process has loaded (from {@code /proc/self/maps}; empty elsewhere):
-     * the launcher may swap ND4J's bundled OpenBLAS for the system's and preload jemalloc, and floating-point results
-     * differ in their last bits between BLAS builds.
+     * The BLAS and allocator libraries this process has loaded (from {@code /proc/self/maps}; empty elsewhere), and
+     * {@code OPENBLAS_CORETYPE=...} when the environment picks OpenBLAS's kernels with it (the build machine's sets
+     * Haswell): the launcher may swap ND4J's bundled OpenBLAS for the system's and preload jemalloc, and floating-point
+     * results differ in their last bits between BLAS builds and kernels.
      */
     static List<String> loadedNativeLibraries() {
+        List<String> libs = new java.util.ArrayList<>();
         Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) return List.of();
-        try (var lines = Files.lines(maps)) {
-            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .filter(f -> f.startsWith("/") && (f.contains("openblas") || f.contains("jemalloc")))
-                    .distinct().sorted().toList();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return List.of();
+        if (Files.isReadable(maps)) {
+            try (var lines = Files.lines(maps)) {
+                lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                        .filter(f -> f.startsWith("/") && (f.contains("openblas") || f.contains("jemalloc")))
+                        .distinct().sorted().forEach(libs::add);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                libs.clear();
+            }
         }
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        if (coreType != null && !coreType.isBlank()) libs.add("OPENBLAS_CORETYPE=" + coreType);
+        return List.copyOf(libs);
     }
 
     private static String git(String... args) {

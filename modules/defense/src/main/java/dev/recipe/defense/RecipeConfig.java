@@ -41,12 +41,7 @@ public record RecipeConfig(String preset, double lambda, boolean pretrainLoss, i
         if (optimizer == null) {
             throw new IllegalArgumentException("optimizer must be one of " + List.of(OptimizerKind.values()));
         }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1), was " + momentum);
-        }
-        if (momentum != 0 && optimizer != OptimizerKind.SGD) {
-            throw new IllegalArgumentException("momentum must be 0 unless the optimizer is SGD, was " + momentum);
-        }
+        optimizer.checkMomentum(momentum);
         if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda must be >= 0, was " + lambda);
         if (!pretrainLoss && lambda == 0) {
             throw new IllegalArgumentException("lambda = 0 without the pre-training loss leaves nothing to minimise");

@@ -231,10 +231,10 @@ class LayersGradientTest {
         SDVariable k = sd.var("k", randn(11, batch * seq, hidden));
         SDVariable v = sd.var("v", randn(12, batch * seq, hidden));
         SDVariable mask = sd.placeHolder("mask", DataType.DOUBLE, -1, -1);
-        Layers.AttentionMask maskAdd = Layers.additiveMask(sd, "maskAdd", mask);
+        Layers.AttentionMask padding = Layers.additiveMask(sd, "maskAdd", mask);
         SDVariable headShape = sd.constant(Nd4j.createFromArray(-1L, seq, heads, headDim));
         SDVariable flatShape = sd.constant(Nd4j.createFromArray(-1L, hidden));
-        SDVariable ctx = Layers.attention(sd, "ctx", q, k, v, maskAdd, headShape, flatShape, headDim);
+        SDVariable ctx = Layers.attention(sd, "ctx", q, k, v, padding, headShape, flatShape, headDim);
         project(sd, ctx, batch * seq, hidden).rename("loss");
         INDArray m = Nd4j.createFromArray(new double[][] {{1, 1, 1, 1}, {1, 1, 0, 0}});
         Map<String, INDArray> ph = Map.of("mask", m);

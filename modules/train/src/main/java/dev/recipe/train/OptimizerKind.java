@@ -7,5 +7,20 @@ package dev.recipe.train;
  */
 public enum OptimizerKind {
     ADAMW,
-    SGD
+    SGD;
+
+    /**
+     * Checks a momentum for this rule: in [0, 1) for SGD, 0 for AdamW (whose momentum is beta1).
+     *
+     * @throws IllegalArgumentException naming the value and what is allowed
+     */
+    public void checkMomentum(double momentum) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (momentum != 0 && this != SGD) {
+            throw new IllegalArgumentException(
+                    "momentum must be 0 unless the optimizer is SGD (AdamW's momentum is beta1), got " + momentum);
+        }
+    }
 }

@@ -73,9 +73,7 @@ public record TrainConfig(
         require(logEverySteps >= 0, "logEverySteps", ">= 0 (0 = never)", logEverySteps);
         // a checkpoint written before the field existed reads back as null: those runs trained with AdamW
         if (optimizer == null) optimizer = OptimizerKind.ADAMW;
-        require(momentum >= 0 && momentum < 1, "momentum", "[0, 1)", momentum);
-        require(momentum == 0 || optimizer == OptimizerKind.SGD, "momentum",
-                "0 unless the optimizer is SGD (AdamW's momentum is beta1)", momentum);
+        optimizer.checkMomentum(momentum);
     }
 
     /**
