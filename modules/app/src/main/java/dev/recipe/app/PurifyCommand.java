@@ -64,7 +64,7 @@ final class PurifyCommand implements Main.Command {
                 + "each must be trained (with the faithful preset only the intermediate weights are: use recipe-extended)"));
         o.addOption(Cli.opt("optimizer", "NAME", "RECIPE's optimizer: adamw (default; the authors' BERT code) or sgd "
                 + "(momentum --momentum); the RECIPE appendix does not state the one of its vision purifications"));
-        o.addOption(Cli.opt("momentum", "X", "with --optimizer sgd: momentum in [0, 1), default 0.9"));
+        o.addOption(Cli.opt("momentum", "X", "with --optimizer sgd: momentum in [0, 1), default " + DEFAULT_SGD_MOMENTUM));
         o.addOption(Cli.opt("checkpoint-epochs", "LIST", "also save the model after these epochs (purification dynamics)"));
         o.addOption(Cli.opt("out", "DIR", "purified model directory (written atomically)"));
         o.addOption(Cli.opt("work", "DIR", "resumable checkpoints, default runs/purify-<out name>"));
@@ -162,6 +162,9 @@ final class PurifyCommand implements Main.Command {
         });
     }
 
+    /** {@code --momentum}'s default with {@code --optimizer sgd} (NeuBA-CV's SGD setting). */
+    static final double DEFAULT_SGD_MOMENTUM = 0.9;
+
     /** SGD's momentum when {@code --optimizer sgd}, null for AdamW; a bad name or a stray --momentum is an error. */
     static Double sgdMomentum(CommandLine cl) {
         String name = cl.getOptionValue("optimizer", "adamw");
@@ -170,7 +173,7 @@ final class PurifyCommand implements Main.Command {
             return null;
         }
         if (!name.equals("sgd")) throw new ConfigException("--optimizer must be adamw or sgd, got '" + name + "'");
-        double m = Cli.real(cl, "momentum", 0.9);
+        double m = Cli.real(cl, "momentum", DEFAULT_SGD_MOMENTUM);
         try {
             dev.recipe.train.OptimizerKind.SGD.checkMomentum(m);
         } catch (IllegalArgumentException e) {

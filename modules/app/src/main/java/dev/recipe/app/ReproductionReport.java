@@ -466,8 +466,25 @@ final class ReproductionReport {
         Verdict sgd = judgeWith.apply(RECIPE_SGD);
         if (sgd.status() == Status.NOT_RUN) return declared;
         return new Verdict(declared.status(), declared.evidence() + " Not the verdict: the same rule on the rows purified "
-                + "with SGD (lr 0.01, momentum 0.9; added after the declared rows' results) "
+                + "with SGD (" + sgdSettings() + "; added after the declared rows' results) "
                 + (sgd.status() == Status.REPRODUCED ? "holds" : "does not hold") + "; " + sgd.evidence());
+    }
+
+    /** The SGD rows' settings as their arguments give them ("lr 0.01, momentum 0.9"), each distinct one once. */
+    private String sgdSettings() {
+        return ours.entrySet().stream().filter(e -> e.getKey().defense().equals(RECIPE_SGD))
+                .map(e -> sgdSettingsOf(e.getValue().step().args())).distinct().sorted()
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    /** "lr X, momentum Y" from purify arguments; an absent --momentum is purify's default, an absent --lr the preset's. */
+    static String sgdSettingsOf(List<String> args) {
+        List<String> a = args == null ? List.of() : args;
+        int lr = a.indexOf("--lr");
+        int momentum = a.indexOf("--momentum");
+        String m = momentum >= 0 && momentum + 1 < a.size() ? a.get(momentum + 1)
+                : String.valueOf(PurifyCommand.DEFAULT_SGD_MOMENTUM);
+        return "lr " + (lr >= 0 && lr + 1 < a.size() ? a.get(lr + 1) : "of the preset") + ", momentum " + m;
     }
 
     private Verdict vggAdaptiveStillRemoved(String defense) {

@@ -150,13 +150,13 @@ class ReproductionReportTest {
         // rows purified with SGD (added after the declared rows) are judged by the same rule but never decide
         Files.writeString(grid, Files.readString(grid).replace("]}\n", """
                 , {"name": "NeuBA + RECIPE (SGD)", "from": "NeuBA", "defense": "recipe",
-                   "args": ["--aux-images", "cifar10", "--optimizer", "sgd"],
+                   "args": ["--aux-images", "cifar10", "--lr", "0.01", "--optimizer", "sgd", "--momentum", "0.8"],
                    "paper": {"tables": ["table12"], "attack": "NeuBA", "defense": "RECIPE (SGD)", "model": "ViT"}}]}
                 """));
         cell(out, "neuba-recipe-sgd", "gtsrb", 1, 0.90, 0.22);
         v = ReproductionReport.read(paper, List.of(grid)).verdict("vit-recipe-beats-baselines");
         assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
-        assertTrue(v.evidence().contains("Not the verdict: the same rule on the rows purified with SGD")
+        assertTrue(v.evidence().contains("Not the verdict: the same rule on the rows purified with SGD (lr 0.01, momentum 0.8;")
                 && v.evidence().contains("holds; rule: per image task") && v.evidence().contains("RECIPE (SGD) ACC 90.0 MASR 22.0"),
                 v.evidence());
         // a defended row's second floor: the clean model under the same defense and arguments, where the grid has it
