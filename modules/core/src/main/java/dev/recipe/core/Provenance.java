@@ -53,8 +53,12 @@ public record Provenance(String command, String started, String gitRevision, boo
      * results differ in their last bits between BLAS builds and kernels.
      */
     static List<String> loadedNativeLibraries() {
+        return nativeLibraries(Path.of("/proc/self/maps"), System.getenv("OPENBLAS_CORETYPE"));
+    }
+
+    /** {@link #loadedNativeLibraries()} from a maps file in {@code /proc/PID/maps}'s format and a core type (or null). */
+    static List<String> nativeLibraries(Path maps, String coreType) {
         List<String> libs = new java.util.ArrayList<>();
-        Path maps = Path.of("/proc/self/maps");
         if (Files.isReadable(maps)) {
             try (var lines = Files.lines(maps)) {
                 lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
@@ -64,7 +68,6 @@ public record Provenance(String command, String started, String gitRevision, boo
                 libs.clear();
             }
         }
-        String coreType = System.getenv("OPENBLAS_CORETYPE");
         if (coreType != null && !coreType.isBlank()) libs.add("OPENBLAS_CORETYPE=" + coreType);
         return List.copyOf(libs);
     }
