@@ -232,10 +232,10 @@ final class ReproductionReport {
                     a.masr().mean() >= 0.90 && nz(d.masrDelta()) <= 0.30 * nz(a.masrDelta()) && d.acc().mean() - a.acc().mean() >= -0.03,
                     "undefended MASR ≥ 90; after RECIPE ≤ 30 % of the undefended distance to the floor; ACC ≥ undefended − 3", "table7");
             case "recipe-beats-all-baselines-on-sst2" -> recipeBeatsBaselinesOnSst2();
-            case "vit-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA, d));
-            case "vgg-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA, d));
-            case "clip-recipe-beats-baselines" -> withSgdRows(d -> recipeBeatsBaselinesOnImages("CLIP", CLIP_NEUBA, d));
-            case "vgg-adaptive-still-removed" -> withSgdRows(this::vggAdaptiveStillRemoved);
+            case "vit-recipe-beats-baselines" -> withSgdRows(VIT_NEUBA, d -> recipeBeatsBaselinesOnImages("ViT", VIT_NEUBA, d));
+            case "vgg-recipe-beats-baselines" -> withSgdRows(VGG_NEUBA, d -> recipeBeatsBaselinesOnImages("VGG", VGG_NEUBA, d));
+            case "clip-recipe-beats-baselines" -> withSgdRows(CLIP_NEUBA, d -> recipeBeatsBaselinesOnImages("CLIP", CLIP_NEUBA, d));
+            case "vgg-adaptive-still-removed" -> withSgdRows(VGG_NEUBA, this::vggAdaptiveStillRemoved);
             case "vit-ablation" -> visionAblation(VIT_NEUBA);
             case "clip-ablation" -> visionAblation(CLIP_NEUBA);
             case "vit-small-aux-suffices" -> perImageTask("per image task, MASR after RECIPE with 800 auxiliary images ≤ floor + 15, "
@@ -460,19 +460,21 @@ final class ReproductionReport {
      * A vision finding judged on the grid's declared RECIPE rows, with the same rule applied to the rows purified with
      * SGD appended to its evidence where they exist: they were added after the declared rows' results (the appendix
      * states no optimizer for its vision purifications), so they inform the reader but never decide the verdict.
+     * {@code attack} is the rows' attack label, whose SGD rows' settings the evidence names.
      */
-    private Verdict withSgdRows(java.util.function.Function<String, Verdict> judgeWith) {
+    private Verdict withSgdRows(String attack, java.util.function.Function<String, Verdict> judgeWith) {
         Verdict declared = judgeWith.apply("RECIPE");
         Verdict sgd = judgeWith.apply(RECIPE_SGD);
         if (sgd.status() == Status.NOT_RUN) return declared;
         return new Verdict(declared.status(), declared.evidence() + " Not the verdict: the same rule on the rows purified "
-                + "with SGD (" + sgdSettings() + "; added after the declared rows' results) "
+                + "with SGD (" + sgdSettings(attack) + "; added after the declared rows' results) "
                 + (sgd.status() == Status.REPRODUCED ? "holds" : "does not hold") + "; " + sgd.evidence());
     }
 
-    /** The SGD rows' settings as their arguments give them ("lr 0.01, momentum 0.9"), each distinct one once. */
-    private String sgdSettings() {
-        return ours.entrySet().stream().filter(e -> e.getKey().defense().equals(RECIPE_SGD))
+    /** The settings of {@code attack}'s SGD rows as their arguments give them ("lr 0.01, momentum 0.9"), each once. */
+    private String sgdSettings(String attack) {
+        return ours.entrySet().stream()
+                .filter(e -> e.getKey().defense().equals(RECIPE_SGD) && e.getKey().attack().equals(attack))
                 .map(e -> sgdSettingsOf(e.getValue().step().args())).distinct().sorted()
                 .collect(java.util.stream.Collectors.joining("; "));
     }
