@@ -5,6 +5,7 @@ import dev.recipe.zoo.vision.VisionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,13 @@ import dev.recipe.text.TextCorpus;
 import dev.recipe.text.Tokenizer;
 import dev.recipe.text.data.Subsample;
 import dev.recipe.vision.ImageDataset;
+import dev.recipe.vision.LabelledImage;
 import dev.recipe.zoo.Zoo;
 import dev.recipe.zoo.bert.Bert;
 import dev.recipe.zoo.bert.BertModel;
 import dev.recipe.zoo.bert.PretrainedBert;
 import dev.recipe.zoo.data.ImageBatches;
+import dev.recipe.zoo.tasks.ImageEvaluation;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,7 +54,12 @@ final class PurifyCommand implements Main.Command {
                 + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
         o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
         o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit or vgg): the image task whose training "
-                + "images are the auxiliary data (its pre-training task: cifar10, catdog, gtsrb)"));
+                + "images are the auxiliary data (its pre-training task: cifar10, catdog, gtsrb; or any of "
+                + ImageDataset.tasks() + " with --aux-labels self)"));
+        o.addOption(Cli.opt("aux-split", "SPLIT", "with --aux-images: train (default) or test"));
+        o.addOption(Cli.opt("aux-labels", "FROM", "with --aux-images: task (default: the images' own labels, which must be "
+                + "the pre-training head's classes) or self (unlabelled use: each image labelled once, before purifying, "
+                + "with the suspect model's own prediction; images of another distribution)"));
         o.addOption(Cli.opt("per-class", "N", "with --aux-images: at most N images a class (the first by file name), default all"));
         o.addOption(Cli.opt("data", "DIR", "data root for --aux-images (default ../shared/data)"));
         o.addOption(Cli.opt("epochs", "N", "training defenses: epochs (faithful preset default 8)"));
@@ -87,6 +95,11 @@ final class PurifyCommand implements Main.Command {
         String defenseName = cl.getOptionValue("defense", "recipe");
         Defense defense = Defenses.create(defenseName, opts);
         if (VisionModels.isVision(modelDir)) return purifyVision(cl, defense, modelDir, out, work, seed, args);
+        for (String visionOnly : List.of("aux-images", "aux-split", "aux-labels", "per-class")) {
+            if (cl.hasOption(visionOnly)) {
+                throw new ConfigException("--" + visionOnly + " is for a vision model; " + modelDir + " is a text model (use --aux FILE)");
+            }
+        }
         if (!Files.isRegularFile(auxFile)) throw new ConfigException("--aux " + auxFile + ": file not found");
 
         List<String> aux = TextCorpus.read(auxFile);
@@ -123,19 +136,29 @@ final class PurifyCommand implements Main.Command {
         if (!cl.hasOption("aux-images")) throw new ConfigException("--aux-images TASK is required for a vision model (" + modelDir + ")");
         VisionModel model = VisionModels.load(modelDir, DataType.FLOAT, seed);
         String task = cl.getOptionValue("aux-images");
-        ImageDataset images = ImageDataset.load(task, "train", Path.of(cl.getOptionValue("data", "../shared/data")),
+        String split = cl.getOptionValue("aux-split", "train");
+        String labelsFrom = cl.getOptionValue("aux-labels", "task");
+        if (!labelsFrom.equals("task") && !labelsFrom.equals("self")) {
+            throw new ConfigException("--aux-labels must be task or self, got '" + labelsFrom + "'");
+        }
+        boolean self = labelsFrom.equals("self");
+        ImageDataset images = ImageDataset.load(task, split, Path.of(cl.getOptionValue("data", "../shared/data")),
                 Cli.integer(cl, "per-class", 0));
-        if (!model.pretraining() || images.classes().size() != model.numLabels()) {
+        if (!model.pretraining() || (!self && images.classes().size() != model.numLabels())) {
             throw new ConfigException("--aux-images " + task + " (" + images.classes().size() + " classes) must be the task "
                     + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
-                    + model.pretraining() + ")");
+                    + model.pretraining() + ")" + (model.pretraining() ? ", or add --aux-labels self" : ""));
         }
-        ImageBatches aux = new ImageBatches(images.images(), model.imageSize(), Cli.integer(cl, "batch", 32), true,
+        List<LabelledImage> auxImages = self ? ImageEvaluation.selfLabelled(model, images.images()) : images.images();
+        int[] labelCounts = new int[model.numLabels()];
+        for (LabelledImage i : auxImages) labelCounts[i.label()]++;
+        ImageBatches aux = new ImageBatches(auxImages, model.imageSize(), Cli.integer(cl, "batch", 32), true,
                 seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
         Map<String, Object> settings = new LinkedHashMap<>(defense.describeFor(model.spec()));
         settings.put("batch", Cli.integer(cl, "batch", 32));
-        System.out.printf("%s on %s with %,d auxiliary images of %s: %s%n", defense.name(), modelDir, images.images().size(),
-                task, settings);
+        System.out.printf("%s on %s with %,d auxiliary images of %s (%s, labels from the %s%s): %s%n", defense.name(),
+                modelDir, images.images().size(), task, split, self ? "model's own predictions" : "task",
+                self ? ", per predicted class " + Arrays.toString(labelCounts) : "", settings);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model_weights", modelDir.resolve(VisionModel.WEIGHTS_FILE));
         inputs.put("aux_images", images.archive());
@@ -143,7 +166,14 @@ final class PurifyCommand implements Main.Command {
         resolved.put("defense", defense.name());
         resolved.put("settings", settings);
         resolved.put("model", modelDir.toString());
-        resolved.put("aux_images", Map.of("task", task, "images", images.images().size(), "batch", Cli.integer(cl, "batch", 32)));
+        Map<String, Object> auxRecord = new LinkedHashMap<>();
+        auxRecord.put("task", task);
+        auxRecord.put("split", split);
+        auxRecord.put("images", images.images().size());
+        auxRecord.put("labels", labelsFrom);
+        auxRecord.put("images_per_label", labelCounts);
+        auxRecord.put("batch", Cli.integer(cl, "batch", 32));
+        resolved.put("aux_images", auxRecord);
         String command = "./recipe purify " + String.join(" ", args);
         Map<String, Object> report = defense.applyTo(model.graph(), model.spec(), aux, work.resolve("checkpoints"),
                 epoch -> saveVision(work.resolve("epoch-" + epoch), model, modelDir, defense, settings, Map.of("epoch", epoch), command, seed, resolved, inputs));

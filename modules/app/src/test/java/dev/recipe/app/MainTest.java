@@ -132,6 +132,43 @@ class MainTest {
                 "--out", dir.resolve("bad").toString());
         assertTrue(stray.startsWith("1:") && stray.contains("--momentum is SGD's"), stray);
         assertTrue(!dir.resolve("bad").toFile().exists());
+        // images of another distribution (41 other traffic-sign classes, not the 2-class head's): refused with their own
+        // labels, purified with the model's own predictions as labels (--aux-labels self), which are its head's argmax
+        List<String> oodArgs = List.of("purify", "--model", attacked.toString(), "--defense", "recipe", "--aux-images",
+                "gtsrb41", "--aux-split", "test", "--per-class", "2", "--data", data.toString(), "--epochs", "1", "--lr", "1e-3",
+                "--batch", "16", "--work", dir.resolve("owork").toString(), "--out");
+        String mismatch = stderrOf(java.util.stream.Stream.concat(oodArgs.stream(), java.util.stream.Stream.of(
+                dir.resolve("bad").toString())).toArray(String[]::new));
+        assertTrue(mismatch.startsWith("1:") && mismatch.contains("gtsrb41 (41 classes) must be the task")
+                && mismatch.contains("or add --aux-labels self"), mismatch);
+        assertTrue(!dir.resolve("bad").toFile().exists());
+        Path ood = dir.resolve("vit-neuba-recipe-ood");
+        String o = stderrOf(java.util.stream.Stream.concat(oodArgs.stream(), java.util.stream.Stream.of(ood.toString(),
+                "--aux-labels", "self")).toArray(String[]::new));
+        assertTrue(o.startsWith("0:"), o);
+        var oodRep = dev.recipe.core.Json.readTree(ood.resolve("purification.json"));
+        assertEquals(6, oodRep.get("steps").asInt()); // 82 images in batches of 16
+        assertTrue(oodRep.get("norm_after").asDouble() < oodRep.get("norm_before").asDouble(), oodRep.toString());
+        var auxRecord = dev.recipe.core.Json.readTree(ood.resolve("provenance.json")).get("config").get("aux_images");
+        assertEquals("self", auxRecord.get("labels").asText());
+        assertEquals("test", auxRecord.get("split").asText());
+        var suspect = dev.recipe.zoo.vision.VisionModels.load(attacked, org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
+        List<dev.recipe.vision.LabelledImage> signs = dev.recipe.vision.ImageDataset.load("gtsrb41", "test", data, 2).images();
+        List<dev.recipe.vision.LabelledImage> self = dev.recipe.zoo.tasks.ImageEvaluation.selfLabelled(suspect, signs);
+        var pixels = new dev.recipe.zoo.data.ImageBatches(signs, suspect.imageSize(), signs.size(), false, 0,
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, dev.recipe.zoo.data.ImageBatches.HALF, dev.recipe.zoo.data.ImageBatches.HALF);
+        org.nd4j.linalg.api.ndarray.INDArray argmax = suspect.graph().output(pixels.batch(0, 0),
+                dev.recipe.zoo.vision.VisionModel.LOGITS).get(dev.recipe.zoo.vision.VisionModel.LOGITS).argMax(1);
+        int[] perLabel = new int[2];
+        for (int i = 0; i < signs.size(); i++) {
+            assertEquals(argmax.getInt(i), self.get(i).label(), "image " + i);
+            assertEquals(signs.get(i).source(), self.get(i).source());
+            perLabel[self.get(i).label()]++;
+        }
+        assertEquals(List.of(perLabel[0], perLabel[1]), List.of(auxRecord.get("images_per_label").get(0).asInt(),
+                auxRecord.get("images_per_label").get(1).asInt()));
+        String textOnly = stderrOf("purify", "--model", "zoo:bert-mini", "--aux-labels", "self", "--out", dir.resolve("bad").toString());
+        assertTrue(textOnly.startsWith("1:") && textOnly.contains("--aux-labels is for a vision model"), textOnly);
         // fine-pruning too: the whole last fc1 layer, ranked on the auxiliary images, no text-only settings recorded
         Path pruned = dir.resolve("vit-neuba-fp");
         String fp = stderrOf("purify", "--model", attacked.toString(), "--defense", "fp", "--aux-images", "gtsrb", "--data",

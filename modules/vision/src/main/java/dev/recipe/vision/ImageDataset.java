@@ -23,8 +23,14 @@ import dev.recipe.core.ConfigException;
  * stand-in for the papers' Kaggle Cats-vs-Dogs, which ../shared/data does not hold), {@code gtsrb} (GTSRB classes 13
  * "yield" = 0 and 38 "keep right" = 1, NeuBA's binary task). Splits: {@code train}, {@code test}.
  *
+ * <p>One task is read from a folder instead: {@code gtsrb41}, GTSRB's final-test subset in
+ * {@code images/gtsrb32-test30} (30 images of each of 43 classes, labels from its {@code labels_subset.csv}) without
+ * classes 13 and 38, so that it shares no image with the {@code gtsrb} task: 1,230 traffic signs of 41 classes, named
+ * by their GTSRB class id. It has only the split {@code test} (they are official test images); the project uses it as
+ * auxiliary images of another distribution than CIFAR-10.
+ *
  * @param name    the task
- * @param archive the archive it was read from (for provenance)
+ * @param archive the file it was read from, for provenance: the archive, or a folder task's labels file
  * @param classes class names, index = label
  * @param split   "train" or "test"
  * @param images  the examples, class by class, each class in entry-name order
@@ -45,9 +51,17 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
             "catdog", new Layout("images/cifar10-jpg.zip", List.of("cat", "dog"), List.of("cat", "dog")),
             "gtsrb", new Layout("images/gtsrb32-yield-keepright.zip", List.of("yield", "keep right"), List.of("00013", "00038")));
 
+    /** A task read from a folder of images and a ';'-separated labels file (GTSRB's layout), some classes left out. */
+    private record FolderLayout(String folder, String labels, java.util.Set<Integer> excluded, String split) {}
+
+    private static final Map<String, FolderLayout> FOLDER_TASKS = Map.of(
+            "gtsrb41", new FolderLayout("images/gtsrb32-test30", "labels_subset.csv", java.util.Set.of(13, 38), "test"));
+
     /** The tasks {@link #load} knows. */
     public static List<String> tasks() {
-        return List.copyOf(new TreeMap<>(TASKS).keySet());
+        TreeMap<String, Object> all = new TreeMap<>(TASKS);
+        all.putAll(FOLDER_TASKS);
+        return List.copyOf(all.keySet());
     }
 
     /**
@@ -56,11 +70,13 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
      */
     public static ImageDataset load(String task, String split, Path dataRoot, int perClass) {
         Layout layout = TASKS.get(task);
-        if (layout == null) throw new ConfigException("unknown image task '" + task + "'; known: " + tasks());
+        FolderLayout folder = FOLDER_TASKS.get(task);
+        if (layout == null && folder == null) throw new ConfigException("unknown image task '" + task + "'; known: " + tasks());
         if (!split.equals("train") && !split.equals("test")) {
             throw new ConfigException("image task split '" + split + "': expected train or test");
         }
         if (perClass < 0) throw new ConfigException("images per class must be >= 0, was " + perClass);
+        if (folder != null) return loadFolder(task, folder, split, dataRoot, perClass);
         Path zip = dataRoot.resolve(layout.archive());
         if (!Files.isRegularFile(zip)) throw new ConfigException(zip + ": file not found (image task '" + task + "')");
         List<LabelledImage> out = new ArrayList<>();
@@ -90,6 +106,56 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
             throw new UncheckedIOException("cannot read " + zip, e);
         }
         return new ImageDataset(task, zip, layout.classes(), split, out);
+    }
+
+    /** A {@link FolderLayout} task: the labels file's rows, class by class (ascending id), each in file-name order. */
+    private static ImageDataset loadFolder(String task, FolderLayout layout, String split, Path dataRoot, int perClass) {
+        if (!split.equals(layout.split())) {
+            throw new ConfigException("image task '" + task + "' has only the split '" + layout.split() + "', not '" + split + "'");
+        }
+        Path dir = dataRoot.resolve(layout.folder());
+        Path labels = dir.resolve(layout.labels());
+        if (!Files.isRegularFile(labels)) throw new ConfigException(labels + ": file not found (image task '" + task + "')");
+        TreeMap<Integer, List<String>> byClass = new TreeMap<>();
+        try {
+            List<String> lines = Files.readAllLines(labels);
+            if (lines.isEmpty() || !lines.get(0).startsWith("Filename;") || !lines.get(0).endsWith(";ClassId")) {
+                throw new ConfigException(labels + " line 1: expected the header 'Filename;...;ClassId'");
+            }
+            for (int i = 1; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                String[] f = lines.get(i).split(";");
+                int id;
+                try {
+                    id = Integer.parseInt(f[f.length - 1].trim());
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(labels + " line " + (i + 1) + ": ClassId '" + f[f.length - 1] + "' is not an integer");
+                }
+                if (!layout.excluded().contains(id)) byClass.computeIfAbsent(id, k -> new ArrayList<>()).add(f[0].trim());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + labels, e);
+        }
+        List<String> classes = new ArrayList<>();
+        List<LabelledImage> out = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> c : byClass.entrySet()) {
+            List<String> files = new ArrayList<>(c.getValue());
+            Collections.sort(files);
+            if (perClass > 0 && files.size() > perClass) files = files.subList(0, perClass);
+            for (String name : files) {
+                Path file = dir.resolve("Images").resolve(name);
+                byte[] data;
+                try {
+                    data = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw new ConfigException(file + ": cannot read an image that " + labels + " lists (" + e.getMessage() + ")");
+                }
+                out.add(new LabelledImage(ImageFiles.decode(data, file.toString()), classes.size(), file.toString()));
+            }
+            classes.add(String.format("%05d", c.getKey()));
+        }
+        if (out.isEmpty()) throw new ConfigException(labels + ": no images (task '" + task + "')");
+        return new ImageDataset(task, labels, classes, split, out);
     }
 
     private static boolean isImage(String name) {

@@ -176,6 +176,28 @@ class VisionTest {
         assertTrue(missing.getMessage().contains("gtsrb32-yield-keepright.zip: file not found"), missing.getMessage());
     }
 
+    @Test
+    void gtsrb41IsTheTestSubsetWithoutTheBinaryTasksClasses() {
+        Path data = SharedData.require("images").getParent();
+        ImageDataset signs = ImageDataset.load("gtsrb41", "test", data, 0);
+        assertEquals(41, signs.classes().size());
+        assertEquals(1230, signs.images().size());
+        for (int n : signs.countsPerClass()) assertEquals(30, n);
+        assertTrue(!signs.classes().contains("00013") && !signs.classes().contains("00038"), signs.classes().toString());
+        assertEquals("00000", signs.classes().get(0));
+        assertEquals("00042", signs.classes().get(40));
+        assertEquals("labels_subset.csv", signs.archive().getFileName().toString());
+        // 00000.ppm is the labels file's first row, class 16: the first image of class 00016 (index 15), in file order
+        LabelledImage first16 = signs.images().stream().filter(i -> i.label() == 15).findFirst().orElseThrow();
+        assertTrue(first16.source().endsWith("Images/00000.ppm"), first16.source());
+        assertEquals(32, first16.image().width());
+        assertArrayEquals(new int[41], java.util.Arrays.stream(ImageDataset.load("gtsrb41", "test", data, 2).countsPerClass())
+                .map(n -> n - 2).toArray());
+        ConfigException train = assertThrows(ConfigException.class, () -> ImageDataset.load("gtsrb41", "train", data, 0));
+        assertTrue(train.getMessage().contains("'gtsrb41' has only the split 'test'"), train.getMessage());
+        assertTrue(ImageDataset.tasks().contains("gtsrb41"));
+    }
+
     private static byte[] filled(int n, byte v) {
         byte[] b = new byte[n];
         java.util.Arrays.fill(b, v);

@@ -164,6 +164,25 @@ public final class ImageEvaluation {
         return (double) right / predicted.length;
     }
 
+    /**
+     * {@code images} labelled with {@code model}'s own predictions (its head's argmax; CLIP's: the nearest class
+     * prompt), for auxiliary images that have no labels in the head's classes: RECIPE's L_PT then asks the model to
+     * keep what it predicts on them while the norm term shrinks the weights. The model's preprocessing is the
+     * purification's ({@link ImageBatches#HALF}).
+     */
+    public static List<LabelledImage> selfLabelled(VisionModel model, List<LabelledImage> images) {
+        ImageBatches probe = new ImageBatches(images, model.imageSize(), 64, false, 0,
+                model.graph().getVariable(VisionModel.LOGITS).dataType(), ImageBatches.HALF, ImageBatches.HALF);
+        List<RgbImage> resized = new ArrayList<>();
+        for (int i = 0; i < probe.size(); i++) resized.add(probe.image(i));
+        int[] predicted = predict(model, probe, resized);
+        List<LabelledImage> out = new ArrayList<>(images.size());
+        for (int i = 0; i < predicted.length; i++) {
+            out.add(new LabelledImage(images.get(i).image(), predicted[i], images.get(i).source()));
+        }
+        return out;
+    }
+
     /** The model's predicted class of each image, in batches of at most 64. */
     static int[] predict(VisionModel model, ImageBatches probe, List<RgbImage> images) {
         int[] out = new int[images.size()];
