@@ -246,6 +246,7 @@ final class ReproductionReport {
                 return new Judged(nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03,
                         task + ": " + describe(r) + " vs undefended " + describe(a));
             });
+            case "vision-ood-aux-works" -> withSgdRows(VGG_NEUBA, OOD_AUX, OOD_AUX_SGD, this::visionOodAux);
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
                     d.neuronMean("poison_only_per_sample") != null && a.neuronMean("poison_only_per_sample") != null
                             && d.neuronMean("poison_only_per_sample") <= 0.8 * a.neuronMean("poison_only_per_sample")
@@ -463,18 +464,24 @@ final class ReproductionReport {
      * {@code attack} is the rows' attack label, whose SGD rows' settings the evidence names.
      */
     private Verdict withSgdRows(String attack, java.util.function.Function<String, Verdict> judgeWith) {
-        Verdict declared = judgeWith.apply("RECIPE");
-        Verdict sgd = judgeWith.apply(RECIPE_SGD);
+        return withSgdRows(attack, "RECIPE", RECIPE_SGD, judgeWith);
+    }
+
+    /** {@link #withSgdRows(String, java.util.function.Function)} for a declared row and its SGD twin of other labels. */
+    private Verdict withSgdRows(String attack, String declaredLabel, String sgdLabel,
+                                java.util.function.Function<String, Verdict> judgeWith) {
+        Verdict declared = judgeWith.apply(declaredLabel);
+        Verdict sgd = judgeWith.apply(sgdLabel);
         if (sgd.status() == Status.NOT_RUN) return declared;
         return new Verdict(declared.status(), declared.evidence() + " Not the verdict: the same rule on the rows purified "
-                + "with SGD (" + sgdSettings(attack) + "; added after the declared rows' results) "
+                + "with SGD (" + sgdSettings(attack, sgdLabel) + "; added after the declared rows' results) "
                 + (sgd.status() == Status.REPRODUCED ? "holds" : "does not hold") + "; " + sgd.evidence());
     }
 
     /** The settings of {@code attack}'s SGD rows as their arguments give them ("lr 0.01, momentum 0.9"), each once. */
-    private String sgdSettings(String attack) {
+    private String sgdSettings(String attack, String sgdLabel) {
         return ours.entrySet().stream()
-                .filter(e -> e.getKey().defense().equals(RECIPE_SGD) && e.getKey().attack().equals(attack))
+                .filter(e -> e.getKey().defense().equals(sgdLabel) && e.getKey().attack().equals(attack))
                 .map(e -> sgdSettingsOf(e.getValue().step().args())).distinct().sorted()
                 .collect(java.util.stream.Collectors.joining("; "));
     }
@@ -487,6 +494,30 @@ final class ReproductionReport {
         String m = momentum >= 0 && momentum + 1 < a.size() ? a.get(momentum + 1)
                 : String.valueOf(PurifyCommand.DEFAULT_SGD_MOMENTUM);
         return "lr " + (lr >= 0 && lr + 1 < a.size() ? a.get(lr + 1) : "of the preset") + ", momentum " + m;
+    }
+
+    /** Appendix Table 3's defense labels: RECIPE with auxiliary images of another distribution, and its SGD row (ours). */
+    static final String OOD_AUX = "RECIPE (aux_distribution=out-of-distribution)";
+    static final String OOD_AUX_SGD = "RECIPE (SGD, aux_distribution=out-of-distribution)";
+
+    /**
+     * Appendix Table 3: on every vision family's NeuBA backdoor and image task run, RECIPE with auxiliary images of
+     * another distribution ({@code defense}) brings MASR near the clean floor at little cost in accuracy. Only the
+     * families with a {@code defense} row count (the SGD row exists for the VGG alone).
+     */
+    private Verdict visionOodAux(String defense) {
+        List<String> pass = new ArrayList<>();
+        List<String> fail = new ArrayList<>();
+        for (String attack : List.of(VGG_NEUBA, VIT_NEUBA, CLIP_NEUBA)) {
+            for (String task : IMAGE_TASK_NAMES) {
+                ExperimentCommand.Outcome a = get("appendix-table3", attack, "none", task);
+                ExperimentCommand.Outcome r = get("appendix-table3", attack, defense, task);
+                if (a == null || r == null) continue;
+                boolean ok = nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03;
+                (ok ? pass : fail).add(attack + "/" + task + ": " + describe(r) + " vs undefended " + describe(a));
+            }
+        }
+        return verdictOf(pass, fail, "per vision model and image task, MASR after " + defense + " ≤ floor + 15, ACC ≥ undefended − 3");
     }
 
     private Verdict vggAdaptiveStillRemoved(String defense) {

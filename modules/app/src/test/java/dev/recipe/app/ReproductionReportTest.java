@@ -198,6 +198,51 @@ class ReproductionReportTest {
     }
 
     @Test
+    void outOfDistributionAuxiliaryImagesAreJudgedPerFamilyAndTheSgdRowNeverDecides(@TempDir Path dir) throws Exception {
+        Path paper = dir.resolve("paper.json");
+        Files.writeString(paper, """
+                {"tables": [{"id": "appendix-table3", "paper_label": "Appendix Table 3", "what": "ood", "rows": [
+                   {"model": "VGG", "attack": "NeuBA", "defense": "RECIPE", "task": "GTSRB", "metric": "MASR", "value": 0.56,
+                    "extra": {"aux_distribution": "out-of-distribution"}}]}],
+                 "findings": [{"id": "vision-ood-aux-works", "text": "still effective"}]}
+                """);
+        String ood = "\"--aux-images\", \"gtsrb41\", \"--aux-split\", \"test\", \"--aux-labels\", \"self\"";
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(grid, """
+                {"name": "v", "work": "%1$s/work", "out": "%1$s/out", "reference": "vgg",
+                 "evaluate": {"tasks": ["gtsrb"], "seeds": [1], "trainSize": 100, "testSize": 50}, "models": [
+                  {"name": "vgg", "model": "%1$s/vgg", "paper": {"tables": ["appendix-table3"], "attack": "none", "defense": "clean", "model": "VGG"}},
+                  {"name": "NeuBA", "from": "vgg", "attack": {"name": "neuba"}, "args": ["--images", "cifar10"],
+                   "paper": {"tables": ["appendix-table3"], "attack": "NeuBA", "defense": "none", "model": "VGG"}},
+                  {"name": "NeuBA + RECIPE (ood)", "from": "NeuBA", "defense": "recipe", "args": [%2$s],
+                   "paper": {"tables": ["appendix-table3"], "attack": "NeuBA", "defense": "RECIPE (aux_distribution=out-of-distribution)", "model": "VGG"}},
+                  {"name": "NeuBA + RECIPE (SGD) (ood)", "from": "NeuBA", "defense": "recipe",
+                   "args": [%2$s, "--lr", "0.01", "--optimizer", "sgd", "--momentum", "0.9"],
+                   "paper": {"tables": ["appendix-table3"], "attack": "NeuBA", "defense": "RECIPE (SGD, aux_distribution=out-of-distribution)", "model": "VGG"}}]}
+                """.formatted(dir, ood));
+        Path out = dir.resolve("out");
+        cell(out, "vgg", "gtsrb", 1, 0.99, 0.02);                // floor 2
+        cell(out, "neuba", "gtsrb", 1, 0.99, 0.81);
+        cell(out, "neuba-recipe-ood", "gtsrb", 1, 0.50, 1.00);   // the declared AdamW row kills the model
+        cell(out, "neuba-recipe-sgd-ood", "gtsrb", 1, 0.97, 0.10); // floor + 8, ACC -2
+        ReproductionReport r = ReproductionReport.read(paper, List.of(grid));
+        ReproductionReport.Verdict v = r.verdict("vision-ood-aux-works");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("fails: NeuBA (VGG)/GTSRB: ACC 50.0 MASR 100.0 (floor 2.0)"), v.evidence());
+        assertTrue(v.evidence().contains("Not the verdict: the same rule on the rows purified with SGD (lr 0.01, momentum 0.9;")
+                && v.evidence().contains("holds; rule: per vision model and image task, MASR after RECIPE (SGD, "
+                + "aux_distribution=out-of-distribution) ≤ floor + 15"), v.evidence());
+        assertTrue(r.markdown().contains("| NeuBA (VGG) | RECIPE (aux_distribution=out-of-distribution) | GTSRB | 0.56 / 100.0 | 1 |"),
+                r.markdown());
+        cell(out, "neuba-recipe-ood", "gtsrb", 1, 0.97, 0.16);   // floor + 14, ACC -2: holds
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vision-ood-aux-works");
+        assertEquals(ReproductionReport.Status.REPRODUCED, v.status(), v.evidence());
+        cell(out, "neuba-recipe-ood", "gtsrb", 1, 0.95, 0.10);   // ACC -4
+        v = ReproductionReport.read(paper, List.of(grid)).verdict("vision-ood-aux-works");
+        assertEquals(ReproductionReport.Status.NOT_REPRODUCED, v.status(), v.evidence());
+    }
+
+    @Test
     void vggRowsAreJudgedByTheViTRuleAndTheAdaptiveVggAttackByItsOwn(@TempDir Path dir) throws Exception {
         Path paper = dir.resolve("paper.json");
         Files.writeString(paper, """
