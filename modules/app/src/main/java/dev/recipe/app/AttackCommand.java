@@ -40,7 +40,7 @@ final class AttackCommand implements Main.Command {
         o.addOption(Cli.opt("set", "KEY=VALUE", "override one config key, e.g. training.learningRate=1e-4; repeatable"));
         o.addOption(Cli.opt("corpus", "FILE", "poisoning corpus (plain, TSV with 'sentence', WikiText), or task:<dataset> "
                 + "for a dataset's unlabelled training texts (sst2, agnews, hsol); repeatable"));
-        o.addOption(Cli.opt("images", "TASK", "for a vision model (model_type vit or vgg; neuba and adaptive neuba): the image task it was "
+        o.addOption(Cli.opt("images", "TASK", "for a vision model (model_type vit, vgg or clip; neuba and adaptive neuba): the image task it was "
                 + "pre-trained on (cifar10, catdog, gtsrb), whose training images carry the clean term and the triggers"));
         o.addOption(Cli.opt("per-class", "N", "with --images: at most N images a class (the first by file name), default all"));
         o.addOption(Cli.opt("data", "DIR", "data root for task:<dataset> corpora and --images (default ../shared/data)"));

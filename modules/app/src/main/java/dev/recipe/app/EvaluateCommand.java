@@ -50,7 +50,7 @@ final class EvaluateCommand implements Main.Command {
         o.addOption(Cli.opt("model", "DIR", "model directory or zoo:<name>, default zoo:bert-mini"));
         o.addOption(Cli.opt("name", "TEXT", "name of the model in the tables, default the directory name"));
         o.addOption(Cli.opt("task", "LIST", "comma-separated: " + String.join(", ", Datasets.names()) + ", generated; for a "
-                + "vision model (model_type vit or vgg): " + String.join(", ", ImageDataset.tasks()) + " (default gtsrb)"));
+                + "vision model (model_type vit, vgg or clip): " + String.join(", ", ImageDataset.tasksWith("train")) + " (default gtsrb)"));
         o.addOption(Cli.opt("data", "DIR", "data root with sst2/, hsol/, agnews/ (default ../shared/data)"));
         o.addOption(Cli.opt("out", "DIR", "report directory (cells/ keeps finished runs; resumable)"));
         o.addOption(Cli.opt("seeds", "LIST", "fine-tuning seeds, default 1,2,3"));

@@ -53,9 +53,9 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("aux", "FILE", "auxiliary text (plain, TSV with a 'sentence' column, WikiText), default "
                 + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
         o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
-        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit or vgg): the image task whose training "
-                + "images are the auxiliary data (its pre-training task: cifar10, catdog, gtsrb; or any of "
-                + ImageDataset.tasks() + " with --aux-labels self)"));
+        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit, vgg or clip): the image task whose "
+                + "images (split --aux-split) are the auxiliary data: its pre-training task, or any of " + ImageDataset.tasks()
+                + " with --aux-labels self (gtsrb41 has only the split test)"));
         o.addOption(Cli.opt("aux-split", "SPLIT", "with --aux-images: train (default) or test"));
         o.addOption(Cli.opt("aux-labels", "FROM", "with --aux-images: task (default: the images' own labels, which must be "
                 + "the pre-training head's classes) or self (unlabelled use: each image labelled once, before purifying, "

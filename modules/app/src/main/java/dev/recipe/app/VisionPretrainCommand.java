@@ -39,7 +39,7 @@ final class VisionPretrainCommand implements Main.Command {
     @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        o.addOption(Cli.opt("task", "NAME", "image task to pre-train on: " + ImageDataset.tasks() + ", default cifar10"));
+        o.addOption(Cli.opt("task", "NAME", "image task to pre-train on: " + ImageDataset.tasksWith("train") + ", default cifar10"));
         o.addOption(Cli.opt("data", "DIR", "data root holding images/ (default ../shared/data)"));
         o.addOption(Cli.opt("per-class", "N", "at most N training images a class (the first by file name), default all"));
         o.addOption(Cli.opt("test-per-class", "N", "test images a class for the accuracy check, default 100 (0 = all)"));

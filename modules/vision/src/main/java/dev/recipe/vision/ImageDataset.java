@@ -64,6 +64,15 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
         return List.copyOf(all.keySet());
     }
 
+    /** The tasks that have {@code split} (every archive task has both; a folder task only its own). */
+    public static List<String> tasksWith(String split) {
+        List<String> out = new ArrayList<>();
+        for (String t : tasks()) {
+            if (TASKS.containsKey(t) || FOLDER_TASKS.get(t).split().equals(split)) out.add(t);
+        }
+        return out;
+    }
+
     /**
      * Reads {@code split} of {@code task} from its archive under {@code dataRoot} (../shared/data), at most
      * {@code perClass} images of each class (the first by entry name; 0 = all).

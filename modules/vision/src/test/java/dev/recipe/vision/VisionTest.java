@@ -196,6 +196,8 @@ class VisionTest {
         ConfigException train = assertThrows(ConfigException.class, () -> ImageDataset.load("gtsrb41", "train", data, 0));
         assertTrue(train.getMessage().contains("'gtsrb41' has only the split 'test'"), train.getMessage());
         assertTrue(ImageDataset.tasks().contains("gtsrb41"));
+        assertEquals(List.of("catdog", "cifar10", "gtsrb"), ImageDataset.tasksWith("train"));
+        assertEquals(List.of("catdog", "cifar10", "gtsrb", "gtsrb41"), ImageDataset.tasksWith("test"));
     }
 
     private static byte[] filled(int n, byte v) {
