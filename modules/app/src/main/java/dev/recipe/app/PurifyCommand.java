@@ -53,14 +53,15 @@ final class PurifyCommand implements Main.Command {
         o.addOption(Cli.opt("aux", "FILE", "auxiliary text (plain, TSV with a 'sentence' column, WikiText), default "
                 + "../shared/data/text-corpus/bookcorpus_recipe_20k.tsv"));
         o.addOption(Cli.opt("aux-size", "N", "random subsample of the auxiliary texts (seeded by --seed), default all"));
-        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit, vgg or clip): the image task whose "
-                + "images (split --aux-split) are the auxiliary data: its pre-training task, or any of " + ImageDataset.tasks()
-                + " with --aux-labels self (gtsrb41 has only the split test)"));
+        o.addOption(Cli.opt("aux-images", "TASK", "for a vision model (model_type vit, vgg or clip): the auxiliary images: "
+                + "its pre-training task's (split --aux-split); with --aux-labels self any task of " + ImageDataset.tasks()
+                + " (gtsrb41 has only the split test) or a folder of your own images (.jpg, .png, .ppm, any depth)"));
         o.addOption(Cli.opt("aux-split", "SPLIT", "with --aux-images: train (default) or test"));
         o.addOption(Cli.opt("aux-labels", "FROM", "with --aux-images: task (default: the images' own labels, which must be "
                 + "the pre-training head's classes) or self (unlabelled use: each image labelled once, before purifying, "
                 + "with the suspect model's own prediction; images of another distribution)"));
-        o.addOption(Cli.opt("per-class", "N", "with --aux-images: at most N images a class (the first by file name), default all"));
+        o.addOption(Cli.opt("per-class", "N", "with --aux-images: at most N images a class (the first by file name; a folder: "
+                + "N images), default all"));
         o.addOption(Cli.opt("data", "DIR", "data root for --aux-images (default ../shared/data)"));
         o.addOption(Cli.opt("epochs", "N", "training defenses: epochs (faithful preset default 8)"));
         o.addOption(Cli.opt("lambda", "X", "RECIPE weight factor, default 1"));
@@ -142,8 +143,18 @@ final class PurifyCommand implements Main.Command {
             throw new ConfigException("--aux-labels must be task or self, got '" + labelsFrom + "'");
         }
         boolean self = labelsFrom.equals("self");
-        ImageDataset images = ImageDataset.load(task, split, Path.of(cl.getOptionValue("data", "../shared/data")),
-                Cli.integer(cl, "per-class", 0));
+        ImageDataset images;
+        if (ImageDataset.tasks().contains(task)) {
+            images = ImageDataset.load(task, split, Path.of(cl.getOptionValue("data", "../shared/data")),
+                    Cli.integer(cl, "per-class", 0));
+        } else if (Files.isDirectory(Path.of(task))) {
+            if (!self) throw new ConfigException("--aux-images " + task + " is a folder of unlabelled images: add --aux-labels self");
+            if (cl.hasOption("aux-split")) throw new ConfigException("--aux-split is an image task's; " + task + " is a folder");
+            images = ImageDataset.unlabelled(Path.of(task), Cli.integer(cl, "per-class", 0));
+        } else {
+            throw new ConfigException("--aux-images " + task + ": neither an image task " + ImageDataset.tasks()
+                    + " nor a folder of images");
+        }
         if (!model.pretraining() || (!self && images.classes().size() != model.numLabels())) {
             throw new ConfigException("--aux-images " + task + " (" + images.classes().size() + " classes) must be the task "
                     + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
@@ -168,7 +179,7 @@ final class PurifyCommand implements Main.Command {
         resolved.put("model", modelDir.toString());
         Map<String, Object> auxRecord = new LinkedHashMap<>();
         auxRecord.put("task", task);
-        auxRecord.put("split", split);
+        auxRecord.put("split", images.split());
         auxRecord.put("images", images.images().size());
         auxRecord.put("labels", labelsFrom);
         auxRecord.put("images_per_label", labelCounts);

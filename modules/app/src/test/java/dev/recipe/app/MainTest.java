@@ -167,6 +167,33 @@ class MainTest {
         }
         assertEquals(List.of(perLabel[0], perLabel[1]), List.of(auxRecord.get("images_per_label").get(0).asInt(),
                 auxRecord.get("images_per_label").get(1).asInt()));
+        // a user's own folder of unlabelled images (any depth): self-labelled, the folder checksummed file by file
+        Path mine = java.nio.file.Files.createDirectories(dir.resolve("my-images/sub"));
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < 5; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, rnd.nextInt(1 << 24));
+            javax.imageio.ImageIO.write(img, "png", (i < 3 ? mine : mine.getParent()).resolve("img" + i + ".png").toFile());
+        }
+        java.nio.file.Files.writeString(mine.resolve("notes.txt"), "not an image");
+        List<String> mineArgs = List.of("purify", "--model", attacked.toString(), "--defense", "recipe", "--aux-images",
+                mine.getParent().toString(), "--epochs", "1", "--batch", "4", "--work", dir.resolve("mwork").toString(), "--out");
+        String unlabelled = stderrOf(java.util.stream.Stream.concat(mineArgs.stream(), java.util.stream.Stream.of(
+                dir.resolve("bad").toString())).toArray(String[]::new));
+        assertTrue(unlabelled.startsWith("1:") && unlabelled.contains("is a folder of unlabelled images: add --aux-labels self"),
+                unlabelled);
+        Path own = dir.resolve("vit-neuba-recipe-own");
+        String m = stderrOf(java.util.stream.Stream.concat(mineArgs.stream(), java.util.stream.Stream.of(own.toString(),
+                "--aux-labels", "self")).toArray(String[]::new));
+        assertTrue(m.startsWith("0:"), m);
+        assertEquals(2, dev.recipe.core.Json.readTree(own.resolve("purification.json")).get("steps").asInt()); // 5 images, batches of 4
+        var ownProv = dev.recipe.core.Json.readTree(own.resolve("provenance.json"));
+        assertEquals(5, ownProv.get("config").get("aux_images").get("images").asInt());
+        assertEquals(dev.recipe.core.Checksums.sha256OfTree(mine.getParent()),
+                ownProv.get("inputSha256").get("aux_images (my-images)").asText(), ownProv.toString());
+        String neither = stderrOf("purify", "--model", attacked.toString(), "--aux-images", dir.resolve("nothing").toString(),
+                "--aux-labels", "self", "--out", dir.resolve("bad").toString());
+        assertTrue(neither.startsWith("1:") && neither.contains("neither an image task") && neither.contains("nor a folder"), neither);
         String textOnly = stderrOf("purify", "--model", "zoo:bert-mini", "--aux-labels", "self", "--out", dir.resolve("bad").toString());
         assertTrue(textOnly.startsWith("1:") && textOnly.contains("--aux-labels is for a vision model"), textOnly);
         // fine-pruning too: the whole last fc1 layer, ranked on the auxiliary images, no text-only settings recorded

@@ -10,11 +10,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of files and strings, as lower-case hex: the identity of data and models in provenance records. */
+/** SHA-256 of files, folders and strings, as lower-case hex: the identity of data and models in provenance records. */
 public final class Checksums {
     private Checksums() {}
 
     public static String sha256(Path file) {
+        if (Files.isDirectory(file)) return sha256OfTree(file);
         MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
@@ -24,6 +25,25 @@ public final class Checksums {
             throw new UncheckedIOException("cannot read " + file + " to checksum it: " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * A folder's identity: the SHA-256 of the lines {@code <sha256 of the file>  <path relative to dir, '/'-separated>\n}
+     * (as {@code sha256sum} prints them) of every regular file under {@code dir}, sorted by relative path. Renaming,
+     * adding, removing or changing a file changes it; the folder's own location and timestamps do not.
+     */
+    public static String sha256OfTree(Path dir) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String rel = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                lines.add(sha256(f) + "  " + rel + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + " to checksum it: " + e.getMessage(), e);
+        }
+        lines.sort(java.util.Comparator.comparing(l -> l.substring(66)));
+        return sha256(String.join("", lines));
     }
 
     public static String sha256(String text) {

@@ -32,7 +32,7 @@ import dev.recipe.core.ConfigException;
  * @param name    the task
  * @param archive the file it was read from, for provenance: the archive, or a folder task's labels file
  * @param classes class names, index = label
- * @param split   "train" or "test"
+ * @param split   "train" or "test" ("all" for {@link #unlabelled} images)
  * @param images  the examples, class by class, each class in entry-name order
  */
 public record ImageDataset(String name, Path archive, List<String> classes, String split, List<LabelledImage> images) {
@@ -115,6 +115,27 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
             throw new UncheckedIOException("cannot read " + zip, e);
         }
         return new ImageDataset(task, zip, layout.classes(), split, out);
+    }
+
+    /**
+     * Every image file under {@code dir} (JPEG, PNG, PPM; any depth), in path order, at most {@code limit} (0 = all):
+     * a user's own unlabelled images (purify {@code --aux-images DIR --aux-labels self}). One class, "unlabelled",
+     * label 0 for all; {@link #archive} is the folder (provenance checksums it file by file).
+     */
+    public static ImageDataset unlabelled(Path dir, int limit) {
+        if (!Files.isDirectory(dir)) throw new ConfigException(dir + ": not a folder of images");
+        if (limit < 0) throw new ConfigException("images must be >= 0, was " + limit);
+        List<Path> files;
+        try (var walk = Files.walk(dir)) {
+            files = walk.filter(f -> Files.isRegularFile(f) && isImage(f.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        if (files.isEmpty()) throw new ConfigException(dir + ": no image files (.jpg, .jpeg, .png, .ppm) in it or below it");
+        if (limit > 0 && files.size() > limit) files = files.subList(0, limit);
+        List<LabelledImage> out = new ArrayList<>();
+        for (Path f : files) out.add(new LabelledImage(ImageFiles.read(f), 0, f.toString()));
+        return new ImageDataset(dir.toString(), dir, List.of("unlabelled"), "all", out);
     }
 
     /** A {@link FolderLayout} task: the labels file's rows, class by class (ascending id), each in file-name order. */
