@@ -136,40 +136,16 @@ final class PurifyCommand implements Main.Command {
     static int purifyVision(CommandLine cl, Defense defense, Path modelDir, Path out, Path work, long seed, String[] args) {
         if (!cl.hasOption("aux-images")) throw new ConfigException("--aux-images TASK is required for a vision model (" + modelDir + ")");
         VisionModel model = VisionModels.load(modelDir, DataType.FLOAT, seed);
-        String task = cl.getOptionValue("aux-images");
-        String split = cl.getOptionValue("aux-split", "train");
-        String labelsFrom = cl.getOptionValue("aux-labels", "task");
-        if (!labelsFrom.equals("task") && !labelsFrom.equals("self")) {
-            throw new ConfigException("--aux-labels must be task or self, got '" + labelsFrom + "'");
-        }
-        boolean self = labelsFrom.equals("self");
-        ImageDataset images;
-        if (ImageDataset.tasks().contains(task)) {
-            images = ImageDataset.load(task, split, Path.of(cl.getOptionValue("data", "../shared/data")),
-                    Cli.integer(cl, "per-class", 0));
-        } else if (Files.isDirectory(Path.of(task))) {
-            if (!self) throw new ConfigException("--aux-images " + task + " is a folder of unlabelled images: add --aux-labels self");
-            if (cl.hasOption("aux-split")) throw new ConfigException("--aux-split is an image task's; " + task + " is a folder");
-            images = ImageDataset.unlabelled(Path.of(task), Cli.integer(cl, "per-class", 0));
-        } else {
-            throw new ConfigException("--aux-images " + task + ": neither an image task " + ImageDataset.tasks()
-                    + " nor a folder of images");
-        }
-        if (!model.pretraining() || (!self && images.classes().size() != model.numLabels())) {
-            throw new ConfigException("--aux-images " + task + " (" + images.classes().size() + " classes) must be the task "
-                    + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
-                    + model.pretraining() + ")" + (model.pretraining() ? ", or add --aux-labels self" : ""));
-        }
-        List<LabelledImage> auxImages = self ? ImageEvaluation.selfLabelled(model, images.images()) : images.images();
-        int[] labelCounts = new int[model.numLabels()];
-        for (LabelledImage i : auxImages) labelCounts[i.label()]++;
-        ImageBatches aux = new ImageBatches(auxImages, model.imageSize(), Cli.integer(cl, "batch", 32), true,
+        AuxImages auxImages = AuxImages.read(cl, model, modelDir);
+        ImageDataset images = auxImages.source();
+        boolean self = auxImages.labelsFrom().equals("self");
+        ImageBatches aux = new ImageBatches(auxImages.labelled(), model.imageSize(), Cli.integer(cl, "batch", 32), true,
                 seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
         Map<String, Object> settings = new LinkedHashMap<>(defense.describeFor(model.spec()));
         settings.put("batch", Cli.integer(cl, "batch", 32));
         System.out.printf("%s on %s with %,d auxiliary images of %s (%s, labels from the %s%s): %s%n", defense.name(),
-                modelDir, images.images().size(), task, split, self ? "model's own predictions" : "task",
-                self ? ", per predicted class " + Arrays.toString(labelCounts) : "", settings);
+                modelDir, images.images().size(), images.name(), images.split(), self ? "model's own predictions" : "task",
+                self ? ", per predicted class " + Arrays.toString(auxImages.perLabel()) : "", settings);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model_weights", modelDir.resolve(VisionModel.WEIGHTS_FILE));
         inputs.put("aux_images", images.archive());
@@ -178,11 +154,11 @@ final class PurifyCommand implements Main.Command {
         resolved.put("settings", settings);
         resolved.put("model", modelDir.toString());
         Map<String, Object> auxRecord = new LinkedHashMap<>();
-        auxRecord.put("task", task);
+        auxRecord.put("task", images.name());
         auxRecord.put("split", images.split());
         auxRecord.put("images", images.images().size());
-        auxRecord.put("labels", labelsFrom);
-        auxRecord.put("images_per_label", labelCounts);
+        auxRecord.put("labels", auxImages.labelsFrom());
+        auxRecord.put("images_per_label", auxImages.perLabel());
         auxRecord.put("batch", Cli.integer(cl, "batch", 32));
         resolved.put("aux_images", auxRecord);
         String command = "./recipe purify " + String.join(" ", args);
@@ -191,6 +167,45 @@ final class PurifyCommand implements Main.Command {
         saveVision(out, model, modelDir, defense, settings, report, command, seed, resolved, inputs);
         System.out.printf("wrote %s: %s%n", out, summaryOf(report));
         return 0;
+    }
+
+    /**
+     * A vision purification's auxiliary images ({@code --aux-images}: an image task's split, or a folder of one's own
+     * images) with the labels L_PT trains on: the task's own, which must be the pre-training head's classes, or with
+     * {@code --aux-labels self} the suspect model's own predictions, made once before purifying.
+     *
+     * @param perLabel images per label of {@code labelled}
+     */
+    record AuxImages(ImageDataset source, List<LabelledImage> labelled, String labelsFrom, int[] perLabel) {
+        static AuxImages read(CommandLine cl, VisionModel model, Path modelDir) {
+            String task = cl.getOptionValue("aux-images");
+            String labelsFrom = cl.getOptionValue("aux-labels", "task");
+            if (!labelsFrom.equals("task") && !labelsFrom.equals("self")) {
+                throw new ConfigException("--aux-labels must be task or self, got '" + labelsFrom + "'");
+            }
+            boolean self = labelsFrom.equals("self");
+            ImageDataset images;
+            if (ImageDataset.tasks().contains(task)) {
+                images = ImageDataset.load(task, cl.getOptionValue("aux-split", "train"),
+                        Path.of(cl.getOptionValue("data", "../shared/data")), Cli.integer(cl, "per-class", 0));
+            } else if (Files.isDirectory(Path.of(task))) {
+                if (!self) throw new ConfigException("--aux-images " + task + " is a folder of unlabelled images: add --aux-labels self");
+                if (cl.hasOption("aux-split")) throw new ConfigException("--aux-split is an image task's; " + task + " is a folder");
+                images = ImageDataset.unlabelled(Path.of(task), Cli.integer(cl, "per-class", 0));
+            } else {
+                throw new ConfigException("--aux-images " + task + ": neither an image task " + ImageDataset.tasks()
+                        + " nor a folder of images");
+            }
+            if (!model.pretraining() || (!self && images.classes().size() != model.numLabels())) {
+                throw new ConfigException("--aux-images " + task + " (" + images.classes().size() + " classes) must be the task "
+                        + modelDir + "'s pre-training head was trained on (" + model.numLabels() + " classes, pre-training head: "
+                        + model.pretraining() + ")" + (model.pretraining() ? ", or add --aux-labels self" : ""));
+            }
+            List<LabelledImage> labelled = self ? ImageEvaluation.selfLabelled(model, images.images()) : images.images();
+            int[] perLabel = new int[model.numLabels()];
+            for (LabelledImage i : labelled) perLabel[i.label()]++;
+            return new AuxImages(images, labelled, labelsFrom, perLabel);
+        }
     }
 
     static void saveVision(Path dir, VisionModel model, Path source, Defense defense, Map<String, Object> settings,
