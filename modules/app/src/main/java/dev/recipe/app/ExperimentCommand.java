@@ -338,7 +338,7 @@ final class ExperimentCommand implements Main.Command {
             long t = System.nanoTime();
             runner.run(share, evaluateArgs(cfg, s).toArray(String[]::new));
             synchronized (progress) {
-                progress.evaluated(cells, (System.nanoTime() - t) / jobs);
+                progress.evaluated(Progress.cellKind(cfg, s), cells, (System.nanoTime() - t) / jobs);
                 System.out.printf("== [%s] evaluated %s; %s%n", elapsed(t0), s.name(), progress.remaining());
             }
         }
@@ -346,37 +346,38 @@ final class ExperimentCommand implements Main.Command {
 
     /**
      * What is left to run and how long it should take: models to pre-train, attacks and defenses to make and (task,
-     * seed) cells to evaluate, each kind timed by the average of this run so far, or by its prior
-     * ({@link #PRETRAIN_MINUTES}, {@link #ATTACK_MINUTES}, {@link #DEFENSE_MINUTES}, {@link #CELL_MINUTES}) until one of
-     * that kind has finished.
+     * seed) cells to evaluate (text and image cells apart: an image cell takes a third of a text cell's time), each
+     * kind timed by the average of this run so far, or by its prior ({@link #PRETRAIN_MINUTES}, {@link #ATTACK_MINUTES},
+     * {@link #DEFENSE_MINUTES}, {@link #CELL_MINUTES}, {@link #IMAGE_CELL_MINUTES}) until one of that kind has finished.
      */
     static final class Progress {
-        enum Kind { PRETRAIN, ATTACK, DEFENSE, CELL }
+        enum Kind { PRETRAIN, ATTACK, DEFENSE, CELL, IMAGE_CELL }
 
         private static final double[] PRIOR_SECONDS = {PRETRAIN_MINUTES * 60, ATTACK_MINUTES * 60, DEFENSE_MINUTES * 60,
-                CELL_MINUTES * 60};
-        private final int[] left = new int[4];
-        private final long[] nanos = new long[4];
-        private final int[] done = new int[4];
+                CELL_MINUTES * 60, IMAGE_CELL_MINUTES * 60};
+        private final int[] left = new int[Kind.values().length];
+        private final long[] nanos = new long[Kind.values().length];
+        private final int[] done = new int[Kind.values().length];
 
         Progress(int attacks, int defenses, int cells) {
-            this(0, attacks, defenses, cells);
+            this(0, attacks, defenses, cells, 0);
         }
 
-        Progress(int pretrains, int attacks, int defenses, int cells) {
+        Progress(int pretrains, int attacks, int defenses, int cells, int imageCells) {
             left[Kind.PRETRAIN.ordinal()] = pretrains;
             left[Kind.ATTACK.ordinal()] = attacks;
             left[Kind.DEFENSE.ordinal()] = defenses;
             left[Kind.CELL.ordinal()] = cells;
+            left[Kind.IMAGE_CELL.ordinal()] = imageCells;
         }
 
         /** The models in {@code toMake} (keys of items), and every item's missing cells (a shared cell counted once). */
         Progress(List<Item> items, java.util.Set<Path> toMake) {
             this(kindCount(items, toMake, Kind.PRETRAIN), kindCount(items, toMake, Kind.ATTACK),
-                    kindCount(items, toMake, Kind.DEFENSE), 0);
+                    kindCount(items, toMake, Kind.DEFENSE), 0, 0);
             java.util.Set<Path> seen = new java.util.HashSet<>();
             for (Item it : items) {
-                if (seen.add(it.evalKey())) left[Kind.CELL.ordinal()] += missingCells(it.cfg(), it.step());
+                if (seen.add(it.evalKey())) left[cellKind(it.cfg(), it.step()).ordinal()] += missingCells(it.cfg(), it.step());
             }
         }
 
@@ -401,6 +402,12 @@ final class ExperimentCommand implements Main.Command {
             return keys;
         }
 
+        /** A step's cells: image cells when every task it is evaluated on is an image task, else text cells. */
+        static Kind cellKind(ExperimentConfig cfg, ExperimentConfig.Step s) {
+            List<String> tasks = s.tasks() == null ? cfg.evaluate().tasks() : s.tasks();
+            return !tasks.isEmpty() && dev.recipe.vision.ImageDataset.tasks().containsAll(tasks) ? Kind.IMAGE_CELL : Kind.CELL;
+        }
+
         /** How a made step is made (a given model counts as a defense: it never is made). */
         static Kind kindOf(ExperimentConfig.Step s) {
             return s.pretrain() != null ? Kind.PRETRAIN : s.attack() != null ? Kind.ATTACK : Kind.DEFENSE;
@@ -411,9 +418,9 @@ final class ExperimentCommand implements Main.Command {
             record(kind, 1, nanos);
         }
 
-        void evaluated(int ran, long nanos) {
-            left[Kind.CELL.ordinal()] -= ran;
-            if (ran > 0) record(Kind.CELL, ran, nanos);
+        void evaluated(Kind cells, int ran, long nanos) {
+            left[cells.ordinal()] -= ran;
+            if (ran > 0) record(cells, ran, nanos);
         }
 
         private void record(Kind kind, int n, long ns) {
@@ -438,12 +445,16 @@ final class ExperimentCommand implements Main.Command {
             boolean prior = java.util.Arrays.stream(done).sum() == 0;
             int models = left[Kind.PRETRAIN.ordinal()] + left[Kind.ATTACK.ordinal()] + left[Kind.DEFENSE.ordinal()];
             return String.format("left: %d models to make, %d cells to evaluate, about %dh%02dm%s", models,
-                    left[Kind.CELL.ordinal()], eta / 3600, eta / 60 % 60, prior ? " (prior estimate)" : "");
+                    left[Kind.CELL.ordinal()] + left[Kind.IMAGE_CELL.ordinal()], eta / 3600, eta / 60 % 60,
+                    prior ? " (prior estimate)" : "");
         }
     }
 
     /** Prior cost of making a model or evaluating a cell (2 threads, one stage at a time), from mini runs on 2 cores. */
     static final double ATTACK_MINUTES = 25, DEFENSE_MINUTES = 4, CELL_MINUTES = 3;
+
+    /** Prior cost of an image cell (1,000 training / 500 test images, 3 epochs): 45-70 s two side by side (session 29). */
+    static final double IMAGE_CELL_MINUTES = 1;
 
     /**
      * Prior cost of pre-training a mini model from random weights: 7 epochs of the mini corpora (roberta-mini,
@@ -457,7 +468,7 @@ final class ExperimentCommand implements Main.Command {
      */
     static String planUnion(List<ExperimentConfig> cfgs) {
         java.util.Set<Path> pretrains = new java.util.HashSet<>(), attacks = new java.util.HashSet<>(), defenses = new java.util.HashSet<>();
-        java.util.Set<Path> cells = new java.util.HashSet<>();
+        java.util.Set<Path> cells = new java.util.HashSet<>(), imageCells = new java.util.HashSet<>();
         StringBuilder sb = new StringBuilder();
         for (ExperimentConfig cfg : cfgs) {
             java.util.Set<String> needed = needed(cfg, cfg.models());
@@ -479,21 +490,22 @@ final class ExperimentCommand implements Main.Command {
                         Path cell = cellsDir.resolve(task + "-seed" + seed + ".json");
                         if (!Files.isRegularFile(cell)) {
                             c++;
-                            cells.add(cell);
+                            (dev.recipe.vision.ImageDataset.tasks().contains(task) ? imageCells : cells).add(cell);
                         }
                     }
                 }
             }
             sb.append(String.format("   %-18s %3d models to make, %3d cells to evaluate%n", cfg.name(), m, c));
         }
-        long minutes = new Progress(pretrains.size(), attacks.size(), defenses.size(), cells.size()).eta() / 60;
-        sb.append(String.format("== all %d configs together: %s%d attacks and %d defenses to make, %d cells to evaluate: "
-                        + "about %dh%02dm one stage at a time (prior: %s%.0f min an attack, %.0f a defense, %.0f a cell); "
-                        + "--jobs 2 does about 1.3x the work per hour on 2 cores",
+        long minutes = new Progress(pretrains.size(), attacks.size(), defenses.size(), cells.size(), imageCells.size()).eta() / 60;
+        sb.append(String.format("== all %d configs together: %s%d attacks and %d defenses to make, %d cells to evaluate%s: "
+                        + "about %dh%02dm one stage at a time (prior: %s%.0f min an attack, %.0f a defense, %.0f a text cell, "
+                        + "%.0f an image cell); --jobs 2 does about 1.3x the work per hour on 2 cores",
                 cfgs.size(), pretrains.isEmpty() ? "" : pretrains.size() + " models to pre-train, ", attacks.size(),
-                defenses.size(), cells.size(), minutes / 60, minutes % 60,
+                defenses.size(), cells.size() + imageCells.size(),
+                imageCells.isEmpty() ? "" : " (" + imageCells.size() + " of images)", minutes / 60, minutes % 60,
                 pretrains.isEmpty() ? "" : String.format("%.0f min a pre-training, ", PRETRAIN_MINUTES),
-                ATTACK_MINUTES, DEFENSE_MINUTES, CELL_MINUTES));
+                ATTACK_MINUTES, DEFENSE_MINUTES, CELL_MINUTES, IMAGE_CELL_MINUTES));
         return sb.toString();
     }
 

@@ -273,9 +273,15 @@ class ExperimentTest {
         assertTrue(p.remaining().endsWith("about 1h14m (prior estimate)"), p.remaining());
         p.made(ExperimentCommand.Progress.Kind.DEFENSE, 10L * 60 * 1_000_000_000L);   // a defense took 10 min: the 2 left count 10 each, attacks keep 25
         assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 4 * 3 * 60, p.eta());
-        p.evaluated(2, 2L * 60 * 1_000_000_000L);   // two cells in 2 min: 1 min each
+        p.evaluated(ExperimentCommand.Progress.Kind.CELL, 2, 2L * 60 * 1_000_000_000L);   // two cells in 2 min: 1 min each
         assertEquals(2 * 25 * 60 + 2 * 10 * 60 + 2 * 60, p.eta());
         assertTrue(p.remaining().startsWith("left: 4 models to make, 2 cells to evaluate, about 1h12m"), p.remaining());
+        // image cells have their own prior (1 min) and their own measured average
+        var q = new ExperimentCommand.Progress(0, 0, 0, 2, 6);
+        assertEquals(2 * 3 * 60 + 6 * 60, q.eta());
+        q.evaluated(ExperimentCommand.Progress.Kind.IMAGE_CELL, 3, 90L * 1_000_000_000L);   // 30 s each
+        assertEquals(2 * 3 * 60 + 3 * 30, q.eta());
+        assertTrue(q.remaining().startsWith("left: 0 models to make, 5 cells to evaluate, about 0h07m"), q.remaining());
     }
 
     @Test
