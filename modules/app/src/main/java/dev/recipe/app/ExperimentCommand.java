@@ -402,10 +402,15 @@ final class ExperimentCommand implements Main.Command {
             return keys;
         }
 
+        /** A task's cells: image cells for an image task, else text cells. */
+        static Kind cellKind(String task) {
+            return dev.recipe.vision.ImageDataset.tasks().contains(task) ? Kind.IMAGE_CELL : Kind.CELL;
+        }
+
         /** A step's cells: image cells when every task it is evaluated on is an image task, else text cells. */
         static Kind cellKind(ExperimentConfig cfg, ExperimentConfig.Step s) {
             List<String> tasks = s.tasks() == null ? cfg.evaluate().tasks() : s.tasks();
-            return !tasks.isEmpty() && dev.recipe.vision.ImageDataset.tasks().containsAll(tasks) ? Kind.IMAGE_CELL : Kind.CELL;
+            return !tasks.isEmpty() && tasks.stream().allMatch(t -> cellKind(t) == Kind.IMAGE_CELL) ? Kind.IMAGE_CELL : Kind.CELL;
         }
 
         /** How a made step is made (a given model counts as a defense: it never is made). */
@@ -490,7 +495,7 @@ final class ExperimentCommand implements Main.Command {
                         Path cell = cellsDir.resolve(task + "-seed" + seed + ".json");
                         if (!Files.isRegularFile(cell)) {
                             c++;
-                            (dev.recipe.vision.ImageDataset.tasks().contains(task) ? imageCells : cells).add(cell);
+                            (Progress.cellKind(task) == Progress.Kind.IMAGE_CELL ? imageCells : cells).add(cell);
                         }
                     }
                 }

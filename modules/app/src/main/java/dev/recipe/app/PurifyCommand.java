@@ -138,7 +138,7 @@ final class PurifyCommand implements Main.Command {
         VisionModel model = VisionModels.load(modelDir, DataType.FLOAT, seed);
         AuxImages auxImages = AuxImages.read(cl, model, modelDir);
         ImageDataset images = auxImages.source();
-        boolean self = auxImages.labelsFrom().equals("self");
+        boolean self = auxImages.selfLabelled();
         ImageBatches aux = new ImageBatches(auxImages.labelled(), model.imageSize(), Cli.integer(cl, "batch", 32), true,
                 seed, DataType.FLOAT, ImageBatches.HALF, ImageBatches.HALF);
         Map<String, Object> settings = new LinkedHashMap<>(defense.describeFor(model.spec()));
@@ -177,6 +177,11 @@ final class PurifyCommand implements Main.Command {
      * @param perLabel images per label of {@code labelled}
      */
     record AuxImages(ImageDataset source, List<LabelledImage> labelled, String labelsFrom, int[] perLabel) {
+        /** Whether the labels are the suspect model's own predictions ({@code --aux-labels self}). */
+        boolean selfLabelled() {
+            return labelsFrom.equals("self");
+        }
+
         static AuxImages read(CommandLine cl, VisionModel model, Path modelDir) {
             String task = cl.getOptionValue("aux-images");
             String labelsFrom = cl.getOptionValue("aux-labels", "task");

@@ -243,8 +243,7 @@ final class ReproductionReport {
                 ExperimentCommand.Outcome a = get("appendix-table2", VIT_NEUBA, "none", task);
                 ExperimentCommand.Outcome r = get("appendix-table2", VIT_NEUBA, "RECIPE (aux_samples=800)", task);
                 if (a == null || r == null) return null;
-                return new Judged(nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03,
-                        task + ": " + describe(r) + " vs undefended " + describe(a));
+                return new Judged(NEAR_FLOOR_IMAGES.test(r, a), task + ": " + describe(r) + " vs undefended " + describe(a));
             });
             case "vision-ood-aux-works" -> withSgdRows(VGG_NEUBA, OOD_AUX, OOD_AUX_SGD, this::visionOodAux);
             case "poison-only-neurons-drop" -> againstUndefended("RECIPE", (d, a) ->
@@ -496,6 +495,9 @@ final class ReproductionReport {
         return "lr " + (lr >= 0 && lr + 1 < a.size() ? a.get(lr + 1) : "of the preset") + ", momentum " + m;
     }
 
+    /** The appendix's vision purifications with other auxiliary data: MASR ≤ floor + 15, ACC ≥ undefended − 3. */
+    private static final Pair NEAR_FLOOR_IMAGES = (d, a) -> nz(d.masrDelta()) <= 0.15 && d.acc().mean() - a.acc().mean() >= -0.03;
+
     /** Appendix Table 3's defense labels: RECIPE with auxiliary images of another distribution, and its SGD row (ours). */
     static final String OOD_AUX = "RECIPE (aux_distribution=out-of-distribution)";
     static final String OOD_AUX_SGD = "RECIPE (SGD, aux_distribution=out-of-distribution)";
@@ -513,8 +515,7 @@ final class ReproductionReport {
                 ExperimentCommand.Outcome a = get("appendix-table3", attack, "none", task);
                 ExperimentCommand.Outcome r = get("appendix-table3", attack, defense, task);
                 if (a == null || r == null) continue;
-                boolean ok = nz(r.masrDelta()) <= 0.15 && r.acc().mean() - a.acc().mean() >= -0.03;
-                (ok ? pass : fail).add(attack + "/" + task + ": " + describe(r) + " vs undefended " + describe(a));
+                (NEAR_FLOOR_IMAGES.test(r, a) ? pass : fail).add(attack + "/" + task + ": " + describe(r) + " vs undefended " + describe(a));
             }
         }
         return verdictOf(pass, fail, "per vision model and image task, MASR after " + defense + " ≤ floor + 15, ACC ≥ undefended − 3");

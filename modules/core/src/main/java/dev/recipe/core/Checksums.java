@@ -33,17 +33,16 @@ public final class Checksums {
      * adding, removing or changing a file changes it; the folder's own location and timestamps do not.
      */
     public static String sha256OfTree(Path dir) {
-        java.util.List<String> lines = new java.util.ArrayList<>();
+        java.util.TreeMap<String, Path> byRelativePath = new java.util.TreeMap<>();
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String rel = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
-                lines.add(sha256(f) + "  " + rel + "\n");
-            }
+            files.filter(Files::isRegularFile).forEach(f ->
+                    byRelativePath.put(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/'), f));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + " to checksum it: " + e.getMessage(), e);
         }
-        lines.sort(java.util.Comparator.comparing(l -> l.substring(66)));
-        return sha256(String.join("", lines));
+        StringBuilder listing = new StringBuilder();
+        byRelativePath.forEach((rel, f) -> listing.append(sha256(f)).append("  ").append(rel).append('\n'));
+        return sha256(listing.toString());
     }
 
     public static String sha256(String text) {

@@ -174,13 +174,7 @@ public record ImageDataset(String name, Path archive, List<String> classes, Stri
             if (perClass > 0 && files.size() > perClass) files = files.subList(0, perClass);
             for (String name : files) {
                 Path file = dir.resolve("Images").resolve(name);
-                byte[] data;
-                try {
-                    data = Files.readAllBytes(file);
-                } catch (IOException e) {
-                    throw new ConfigException(file + ": cannot read an image that " + labels + " lists (" + e.getMessage() + ")");
-                }
-                out.add(new LabelledImage(ImageFiles.decode(data, file.toString()), classes.size(), file.toString()));
+                out.add(new LabelledImage(ImageFiles.read(file), classes.size(), file.toString()));
             }
             classes.add(String.format("%05d", c.getKey()));
         }

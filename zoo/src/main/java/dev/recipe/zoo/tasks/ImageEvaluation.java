@@ -156,9 +156,7 @@ public final class ImageEvaluation {
 
     /** The share of {@code probe}'s images whose predicted class is their label. */
     public static double accuracy(VisionModel model, ImageBatches probe) {
-        List<RgbImage> images = new ArrayList<>();
-        for (int i = 0; i < probe.size(); i++) images.add(probe.image(i));
-        int[] predicted = predict(model, probe, images);
+        int[] predicted = predictAll(model, probe);
         long right = 0;
         for (int i = 0; i < predicted.length; i++) right += predicted[i] == probe.label(i) ? 1 : 0;
         return (double) right / predicted.length;
@@ -173,14 +171,19 @@ public final class ImageEvaluation {
     public static List<LabelledImage> selfLabelled(VisionModel model, List<LabelledImage> images) {
         ImageBatches probe = new ImageBatches(images, model.imageSize(), 64, false, 0,
                 model.graph().getVariable(VisionModel.LOGITS).dataType(), ImageBatches.HALF, ImageBatches.HALF);
-        List<RgbImage> resized = new ArrayList<>();
-        for (int i = 0; i < probe.size(); i++) resized.add(probe.image(i));
-        int[] predicted = predict(model, probe, resized);
+        int[] predicted = predictAll(model, probe);
         List<LabelledImage> out = new ArrayList<>(images.size());
         for (int i = 0; i < predicted.length; i++) {
             out.add(new LabelledImage(images.get(i).image(), predicted[i], images.get(i).source()));
         }
         return out;
+    }
+
+    /** The model's predicted class of each of {@code probe}'s images, in its order. */
+    private static int[] predictAll(VisionModel model, ImageBatches probe) {
+        List<RgbImage> images = new ArrayList<>();
+        for (int i = 0; i < probe.size(); i++) images.add(probe.image(i));
+        return predict(model, probe, images);
     }
 
     /** The model's predicted class of each image, in batches of at most 64. */
